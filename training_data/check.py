@@ -1,0 +1,214 @@
+"""Validate the training corpus: schema, closed vocabularies, near-duplicates, counts.
+
+Usage::
+
+    python training_data/check.py [FILE_OR_DIR ...]      # default: training_data/
+
+Exit status 0 when every record is valid and no near-duplicate pair is found, 1 otherwise.
+Only the standard library is used so the check runs before the package is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+LABELS = {"97110", "97112", "97530", "none"}
+VOICES = {
+    "ortho_sports",
+    "neuro_rehab",
+    "geriatric",
+    "ot",
+    "peds",
+    "work_conditioning",
+    "chiropractic",
+    "vestibular_aquatic",
+    "emr_pta",
+    "dictation_student",
+}
+HARD_KINDS = {
+    "intent-flip",
+    "negation",
+    "plan-future",
+    "historical",
+    "header-mismatch",
+    "misleading-cue",
+    "multi-parameter",
+    "neighbour-service",
+}
+STYLE_TAGS = {
+    "abbrev",
+    "fragment",
+    "typo",
+    "narrative",
+    "flowsheet",
+    "checkbox",
+    "copy-forward",
+    "dictation",
+    "student",
+}
+PURPOSE_TAGS = {"purpose-stated", "purpose-unstated"}
+TAGS = {"hard"} | HARD_KINDS | STYLE_TAGS | PURPOSE_TAGS
+SEGMENT_KEYS = {"id", "kind", "text", "label", "other_code", "confidence", "tags", "rationale", "voice"}
+NOTE_KEYS = {"id", "kind", "text", "items", "confidence", "tags", "rationale", "voice", "provider"}
+NOTE_REQUIRED = NOTE_KEYS - {"provider"}
+PROVIDERS = {"PT", "PTA", "OT", "OTA", "DC", "student", "ATC"}
+CODE_RE = re.compile(r"^(\d{5}|G\d{4})$")
+DUP_JACCARD = 0.5
+
+
+def grams(text: str, n: int = 5) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    if len(words) < n:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def check_segment(row: dict, where: str, errors: list[str]) -> None:
+    missing = SEGMENT_KEYS - row.keys()
+    extra = row.keys() - SEGMENT_KEYS
+    if missing:
+        errors.append(f"{where}: missing keys {sorted(missing)}")
+    if extra:
+        errors.append(f"{where}: unknown keys {sorted(extra)} (allowed: {sorted(SEGMENT_KEYS)})")
+    if row.get("label") not in LABELS:
+        errors.append(f"{where}: label must be one of {sorted(LABELS)}, got {row.get('label')!r}")
+    other = row.get("other_code")
+    if other is not None:
+        if not isinstance(other, str) or not CODE_RE.match(other):
+            errors.append(f"{where}: other_code must be a CPT/HCPCS code string or null, got {other!r}")
+        elif row.get("label") != "none":
+            errors.append(f"{where}: other_code is only for label 'none'")
+    tags = set(row.get("tags") or [])
+    hard_kinds = tags & HARD_KINDS
+    if hard_kinds and "hard" not in tags:
+        errors.append(f"{where}: has {sorted(hard_kinds)} but not 'hard'")
+    if "hard" in tags and not hard_kinds:
+        errors.append(f"{where}: 'hard' needs one of {sorted(HARD_KINDS)}")
+    if len(tags & PURPOSE_TAGS) != 1:
+        errors.append(f"{where}: exactly one of {sorted(PURPOSE_TAGS)} is required")
+
+
+def check_note(row: dict, where: str, errors: list[str]) -> None:
+    missing = NOTE_REQUIRED - row.keys()
+    extra = row.keys() - NOTE_KEYS
+    if missing:
+        errors.append(f"{where}: missing keys {sorted(missing)}")
+    if extra:
+        errors.append(f"{where}: unknown keys {sorted(extra)} (allowed: {sorted(NOTE_KEYS)})")
+    if "provider" in row and row["provider"] not in PROVIDERS:
+        errors.append(f"{where}: provider must be one of {sorted(PROVIDERS)}")
+    items = row.get("items")
+    if not isinstance(items, list):
+        errors.append(f"{where}: items must be a list")
+        return
+    seen = set()
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"code", "minutes"}:
+            errors.append(f"{where}: each item is {{'code', 'minutes'}}, got {item!r}")
+            continue
+        if not isinstance(item["code"], str) or not CODE_RE.match(item["code"]):
+            errors.append(f"{where}: item code {item['code']!r} is not a CPT/HCPCS code")
+        if item["code"] in seen:
+            errors.append(f"{where}: code {item['code']} listed twice; merge its minutes into one item")
+        seen.add(item["code"])
+        m = item["minutes"]
+        if m is not None and (not isinstance(m, int) or isinstance(m, bool) or m < 0 or m > 240):
+            errors.append(f"{where}: minutes must be an int in 0..240 or null, got {m!r}")
+
+
+def main(argv: list[str]) -> int:
+    roots = [Path(a) for a in argv] or [Path(__file__).parent]
+    files = []
+    for root in roots:
+        files += [root] if root.is_file() else sorted(root.rglob("*.jsonl"))
+    errors: list[str] = []
+    rows: list[tuple[str, dict]] = []
+    ids: dict[str, str] = {}
+    for f in files:
+        for k, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            where = f"{f}:{k}"
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                errors.append(f"{where}: not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(row, dict):
+                errors.append(f"{where}: a line must be a JSON object")
+                continue
+            rid = row.get("id")
+            if not isinstance(rid, str) or not rid:
+                errors.append(f"{where}: id must be a non-empty string")
+            elif rid in ids:
+                errors.append(f"{where}: id {rid} already used at {ids[rid]}")
+            else:
+                ids[rid] = where
+            if not isinstance(row.get("text"), str) or not row["text"].strip():
+                errors.append(f"{where}: text must be a non-empty string")
+                continue
+            if row.get("voice") not in VOICES:
+                errors.append(f"{where}: voice must be one of {sorted(VOICES)}")
+            if row.get("confidence") not in {"high", "medium"}:
+                errors.append(f"{where}: confidence must be 'high' or 'medium'")
+            tags = row.get("tags")
+            if not isinstance(tags, list) or not set(tags) <= TAGS:
+                bad = sorted(set(tags or []) - TAGS) if isinstance(tags, list) else tags
+                errors.append(f"{where}: unknown tags {bad} (allowed: {sorted(TAGS)})")
+            if not isinstance(row.get("rationale"), str) or len(row["rationale"].strip()) < 15:
+                errors.append(f"{where}: rationale must be a sentence")
+            if row.get("kind") == "segment":
+                check_segment(row, where, errors)
+            elif row.get("kind") == "note":
+                check_note(row, where, errors)
+            else:
+                errors.append(f"{where}: kind must be 'segment' or 'note'")
+            rows.append((where, row))
+
+    # near-duplicates: word 5-gram Jaccard through an inverted index
+    index: dict[str, list[int]] = defaultdict(list)
+    gram_sets = [grams(r["text"]) for _, r in rows]
+    for i, g in enumerate(gram_sets):
+        for x in g:
+            index[x].append(i)
+    dups = []
+    for i, g in enumerate(gram_sets):
+        shared = Counter(j for x in g for j in index[x] if j > i)
+        for j, n in shared.items():
+            jac = n / len(g | gram_sets[j])
+            if jac >= DUP_JACCARD:
+                dups.append((rows[i][0], rows[j][0], jac))
+    for a, b, jac in dups:
+        errors.append(f"near-duplicate (5-gram Jaccard {jac:.2f}): {a} ~ {b}")
+
+    segs = [r for _, r in rows if r.get("kind") == "segment"]
+    notes = [r for _, r in rows if r.get("kind") == "note"]
+    print(f"{len(segs)} segments, {len(notes)} notes in {len(files)} files")
+    if segs:
+        by_label = Counter(r.get("label") for r in segs)
+        print("labels: " + ", ".join(f"{k} {v} ({v / len(segs):.0%})" for k, v in sorted(by_label.items())))
+        by_voice = defaultdict(Counter)
+        for r in segs:
+            by_voice[r.get("voice")][r.get("label")] += 1
+        for voice, c in sorted(by_voice.items(), key=lambda kv: str(kv[0])):
+            print(f"  {voice}: " + ", ".join(f"{k} {c[k]}" for k in sorted(LABELS)) + f"  (total {sum(c.values())})")
+        tags = Counter(t for r in segs for t in r.get("tags") or [])
+        print(f"hard share {tags['hard'] / len(segs):.0%}; medium share "
+              f"{sum(r.get('confidence') == 'medium' for r in segs) / len(segs):.0%}")
+        print("tags: " + ", ".join(f"{k} {v}" for k, v in tags.most_common()))
+        others = Counter(r.get("other_code") for r in segs if r.get("label") == "none")
+        print("none.other_code: " + ", ".join(f"{k} {v}" for k, v in others.most_common()))
+    for e in errors[:200]:
+        print("ERROR " + e)
+    if len(errors) > 200:
+        print(f"... and {len(errors) - 200} more errors")
+    print(f"{len(errors)} problems")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
