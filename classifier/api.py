@@ -1,0 +1,166 @@
+"""The public API: ``suggest``, ``suggest_many`` and ``analyze_note``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Literal
+
+from .decision import Decision, decide
+from .errors import InputError, PtcodeError, describe
+from .evidence import Parsed, parse, parse_many
+from .explain import explain
+from .features import extract
+from .model import LinearModel, Thresholds, cached_model, load_model
+from .rules import apply
+from .types import LABELS, NoteAnalysis, Suggestion
+
+Mode = Literal["combined", "model", "rules"]
+MAX_CHARS = 200_000
+
+
+def check_text(text: object, max_chars: int = MAX_CHARS) -> str:
+    """Validate one input text; raise ``InputError`` (never quoting the text)."""
+    if not isinstance(text, str):
+        raise InputError("text as a string", describe(text), "Pass the note text as str.")
+    if not text.strip():
+        raise InputError("non-empty text", "empty or whitespace-only text", "Pass the intervention description.")
+    if len(text) > max_chars:
+        raise InputError(
+            f"at most {max_chars:,} characters",
+            f"{len(text):,} characters",
+            "Split the document, or raise the limit with max_chars.",
+        )
+    return text
+
+
+def resolve_model(model: str | Path | LinearModel | None) -> LinearModel | None:
+    """``None``: the shipped model (or None when no model is shipped); a path: that model."""
+    if isinstance(model, LinearModel):
+        return model
+    if model is None:
+        return cached_model(None)
+    return cached_model(str(Path(model).resolve()))
+
+
+def suggest_parsed(parsed: Parsed, model: LinearModel | None, mode: Mode = "combined") -> Suggestion:
+    """Decide and explain for an already parsed text (used by batch and evaluation too)."""
+    rule = apply(parsed)
+    feats = None
+    probs = None
+    if model is not None and mode != "rules":
+        feats = extract(parsed, model.config)
+        probs = model.predict_proba(feats)
+    thresholds = model.thresholds if model is not None else Thresholds()
+    racc = model.rule_accuracy if model is not None else {}
+    if mode == "model" and probs is not None:
+        decision = decide(probs, model.classes, _abstain(rule), thresholds, racc, True)
+    elif mode == "rules" or probs is None:
+        decision = decide(None, None, rule, thresholds, racc, bool(parsed.cues))
+    else:
+        decision = decide(probs, model.classes, rule, thresholds, racc, bool(parsed.cues))
+    other = None
+    if decision.code == "none":
+        from .rules import other_service_code
+
+        other = other_service_code(parsed)
+    return _suggestion(parsed, decision, rule, other, model if decision.decided_by == "model" else None, feats)
+
+
+def _abstain(rule):  # noqa: ANN001, ANN202 - a RuleResult with no decision
+    from .rules import RuleResult
+
+    return RuleResult(None, None, rule.fired, 0, None)
+
+
+def _suggestion(parsed: Parsed, decision: Decision, rule, other: str | None, model: LinearModel | None, feats) -> Suggestion:  # noqa: ANN001
+    alternatives = tuple(
+        (c, float(decision.probs[c])) for c in sorted(LABELS, key=lambda c: (-decision.probs[c], c)) if c != decision.code
+    )
+    return Suggestion(
+        code=decision.code,
+        confidence=float(decision.confidence),
+        needs_review=bool(decision.needs_review),
+        explanation=explain(parsed, decision, rule, other, model, feats),
+        evidence=parsed.evidence(),
+        alternatives=alternatives,
+        decided_by="rules" if decision.decided_by == "rules" else "model",
+        other_service=other,
+        rule_id=rule.rule.id if decision.decided_by == "rules" and rule.rule is not None else None,
+    )
+
+
+def suggest(text: str, *, model: str | Path | LinearModel | None = None, mode: Mode = "combined", max_chars: int = MAX_CHARS) -> Suggestion:
+    """Suggest the code one intervention description supports.
+
+    Parameters
+    ----------
+    text:
+        The intervention text (a flowsheet row, a bullet, a few sentences).
+    model:
+        ``None`` for the shipped model, or a directory written by ``ptcode train``. Without a
+        shipped model the fallback rules decide.
+    mode:
+        ``"combined"`` (model with rule fallback), ``"model"`` or ``"rules"``.
+    """
+    check_text(text, max_chars)
+    lm = resolve_model(model)
+    return suggest_parsed(parse(text), lm, mode)
+
+
+def suggest_many(
+    texts: Iterable[str],
+    *,
+    batch_size: int = 256,
+    n_process: int = 1,
+    model: str | Path | LinearModel | None = None,
+    mode: Mode = "combined",
+    max_chars: int = MAX_CHARS,
+    errors: Literal["raise", "return"] = "raise",
+) -> Iterator[Suggestion | PtcodeError]:
+    """Stream suggestions for many texts, in input order.
+
+    With ``errors="return"`` an invalid text yields its ``PtcodeError`` in place of a
+    suggestion instead of stopping the stream.
+    """
+    if n_process > 1:
+        from .parallel import suggest_parallel
+
+        yield from suggest_parallel(texts, batch_size=batch_size, n_process=n_process, model=model, mode=mode, max_chars=max_chars, errors=errors)
+        return
+    lm = resolve_model(model)
+    pending: list[tuple[int, str | PtcodeError]] = []
+
+    def flush() -> Iterator[Suggestion | PtcodeError]:
+        good = [t for _, t in pending if isinstance(t, str)]
+        parsed = iter(parse_many(good, batch_size=batch_size))
+        for _, t in pending:
+            if isinstance(t, PtcodeError):
+                yield t
+            else:
+                yield suggest_parsed(next(parsed), lm, mode)
+        pending.clear()
+
+    for i, text in enumerate(texts):
+        try:
+            pending.append((i, check_text(text, max_chars)))
+        except PtcodeError as exc:
+            if errors == "raise":
+                raise
+            pending.append((i, exc))
+        if len(pending) >= batch_size:
+            yield from flush()
+    yield from flush()
+
+
+def analyze_note(text: str, *, rule: Literal["cms", "ama"] = "cms", model: str | Path | LinearModel | None = None, max_chars: int = MAX_CHARS) -> NoteAnalysis:
+    """Analyse a whole daily note: line items, minutes, units and warnings."""
+    from .notes import analyze
+
+    check_text(text, max_chars)
+    return analyze(text, rule=rule, model=resolve_model(model))
+
+
+def load(model_dir: str | Path) -> LinearModel:
+    """Load a model directory (verified against its manifest)."""
+    return load_model(model_dir)

@@ -1,0 +1,138 @@
+"""Context for every cue: performed, negated, planned or historical.
+
+A data-driven component in the spirit of NegEx / ConText. Triggers live in
+``data/context_rules.jsonl`` with a category (NEGATED, PLANNED, HISTORICAL, PSEUDO,
+TERMINATE), a direction (FORWARD: the trigger precedes the cue; BACKWARD: it follows it;
+BIDIRECTIONAL) and a maximum scope in tokens. A trigger applies only within its sentence and
+stops at a terminator ("but", "instead", ";" ...). Pseudo-triggers ("no pain", "without
+difficulty", "no LOB") match first and open no scope. Triggers are matched on the exact
+lowercase form, so "progressed" is not "progress" and "held" is not "hold".
+
+Without a trigger, the cue takes its section's context: Plan, Goals and HEP make it planned;
+Subjective and Assessment make it historical (a report about the patient, not a record of what
+was done); everything else is performed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .cues import CUE_KEY
+from .errors import ResourceError
+from .resources import check_keys, iter_jsonl
+from .sections import section_context
+
+CONTEXTS = ("performed", "negated", "planned", "historical")
+_CATEGORY_CONTEXT = {"NEGATED": "negated", "PLANNED": "planned", "HISTORICAL": "historical"}
+_SECTION_CONTEXT = {"performed": "performed", "planned": "planned", "historical": "historical", "assessment": "historical"}
+_PRIORITY = {"negated": 0, "planned": 1, "historical": 2}
+_DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "PSEUDO", "TERMINATE"}
+_CATEGORIES = {"NEGATED", "PLANNED", "HISTORICAL", "PSEUDO", "TERMINATE"}
+DEFAULT_SCOPE = 6
+
+if not Span.has_extension("context"):
+    Span.set_extension("context", default="performed")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    category: str
+    direction: str
+    max_scope: int
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> tuple[tuple[str, Trigger], ...]:
+    rules: list[tuple[str, Trigger]] = []
+    for lineno, row in iter_jsonl("data", "context_rules.jsonl"):
+        where = f"data/context_rules.jsonl line {lineno}"
+        check_keys(row, where, {"literal", "category", "direction"}, {"max_scope"})
+        if row["category"] not in _CATEGORIES or row["direction"] not in _DIRECTIONS:
+            raise ResourceError(
+                f"category in {sorted(_CATEGORIES)} and direction in {sorted(_DIRECTIONS)} at {where}",
+                f"{row['category']!r}/{row['direction']!r}",
+                "Fix the rule.",
+            )
+        rules.append((row["literal"].lower(), Trigger(row["category"], row["direction"], int(row.get("max_scope", DEFAULT_SCOPE)))))
+    return tuple(rules)
+
+
+class ContextComponent:
+    """Sets ``span._.context`` on every cue in ``doc.spans["ptcode_cues"]``."""
+
+    def __init__(self, nlp: Language, name: str = "ptcode_context") -> None:
+        self.name = name
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._trigger: dict[int, Trigger] = {}
+        groups: dict[str, list] = {}
+        for literal, trig in load_rules():
+            key = f"{trig.category}|{trig.direction}|{trig.max_scope}"
+            self._trigger[nlp.vocab.strings.add(key)] = trig
+            groups.setdefault(key, []).append(nlp.make_doc(literal))
+        for key, docs in groups.items():
+            self.matcher.add(key, docs)
+
+    def triggers(self, doc: Doc) -> list[tuple[int, int, Trigger]]:
+        """Triggers after longest-match filtering; pseudo-triggers are removed at the end."""
+        raw = sorted(((s, e, self._trigger[m]) for m, s, e in self.matcher(doc)), key=lambda x: (x[0] - x[1], x[0]))
+        kept: list[tuple[int, int, Trigger]] = []
+        for s, e, trig in raw:
+            if all(e <= ks or ke <= s for ks, ke, _ in kept):
+                kept.append((s, e, trig))
+        return sorted((k for k in kept if k[2].category != "PSEUDO"), key=lambda x: x[0])
+
+    def contexts(self, doc: Doc, cues: list[tuple[int, int]]) -> list[str]:
+        """Compute the context of each ``(start, end)`` cue span (pure; writes nothing)."""
+        if not cues:
+            return []
+        triggers = self.triggers(doc)
+        sent_of = _sentence_ids(doc)
+        terminators = [s for s, _e, t in triggers if t.category == "TERMINATE"]
+        scoped = [(s, e, t) for s, e, t in triggers if t.category != "TERMINATE"]
+        out = []
+        for cs, ce in cues:
+            best: tuple[int, int, str] | None = None  # (distance, priority, context)
+            for ts, te, trig in scoped:
+                if sent_of[ts] != sent_of[cs] or (ts < ce and cs < te):
+                    continue
+                if te <= cs and trig.direction in ("FORWARD", "BIDIRECTIONAL"):
+                    gap_from, gap_to, dist = te, cs, cs - te
+                elif ts >= ce and trig.direction in ("BACKWARD", "BIDIRECTIONAL"):
+                    gap_from, gap_to, dist = ce, ts, ts - ce
+                else:
+                    continue
+                if dist > trig.max_scope or any(gap_from <= x < gap_to for x in terminators):
+                    continue
+                ctx = _CATEGORY_CONTEXT[trig.category]
+                cand = (dist, _PRIORITY[ctx], ctx)
+                if best is None or cand < best:
+                    best = cand
+            out.append(best[2] if best else _SECTION_CONTEXT[section_context(doc, cs)])
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(doc.spans.get(CUE_KEY, []))
+        for span, ctx in zip(spans, self.contexts(doc, [(sp.start, sp.end) for sp in spans])):
+            if ctx != "performed":
+                span._.context = ctx
+        return doc
+
+
+def _sentence_ids(doc: Doc) -> list[int]:
+    ids = []
+    current = -1
+    for t in doc:
+        if t.is_sent_start or current < 0:
+            current += 1
+        ids.append(current)
+    return ids
+
+
+@Language.factory("ptcode_context")
+def make_context(nlp: Language, name: str) -> ContextComponent:
+    return ContextComponent(nlp, name)

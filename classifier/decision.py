@@ -1,0 +1,79 @@
+"""Combining the model and the fallback rules into one decision (pure, shared by the API,
+training and evaluation so all three decide the same way)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Thresholds
+from .rules import RuleResult
+from .types import LABELS
+
+NO_RULE_CONFIDENCE = 0.4  # no model and no rule fired: "none", flagged for review
+CLOSE_MARGIN = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    code: str
+    confidence: float
+    probs: dict[str, float]  # over LABELS, sums to 1
+    decided_by: str  # "model" | "rules"
+    needs_review: bool
+    conflict: bool
+    runner_up: str | None
+
+
+def _spread(code: str, conf: float, weights: dict[str, float]) -> dict[str, float]:
+    """Put ``conf`` on ``code`` and share the rest by ``weights`` over the other labels."""
+    others = [c for c in LABELS if c != code]
+    total = sum(weights.get(c, 0.0) for c in others)
+    probs = {code: conf}
+    for c in others:
+        share = weights.get(c, 0.0) / total if total > 0 else 1.0 / len(others)
+        probs[c] = (1.0 - conf) * share
+    return probs
+
+
+def decide(
+    model_probs: np.ndarray | None,
+    classes: tuple[str, ...] | None,
+    rule: RuleResult,
+    thresholds: Thresholds,
+    rule_accuracy: dict[str, float],
+    has_cues: bool,
+) -> Decision:
+    rule_conf = None
+    if rule.rule is not None:
+        rule_conf = rule_accuracy.get(rule.rule.id, rule.rule.confidence)
+    if model_probs is None or classes is None:
+        if rule.label is None:
+            probs = _spread("none", NO_RULE_CONFIDENCE, {})
+            return Decision("none", NO_RULE_CONFIDENCE, probs, "rules", True, False, _second(probs))
+        weights = {r.label: 2.0 for r in rule.fired if r.label != rule.label}
+        probs = _spread(rule.label, float(rule_conf), {c: weights.get(c, 1.0) for c in LABELS})
+        conf = probs[rule.label]
+        return Decision(rule.label, conf, probs, "rules", conf < thresholds.review_below or rule.conflicts > 0, rule.conflicts > 0, _second(probs))
+
+    mp = {c: float(p) for c, p in zip(classes, model_probs)}
+    top = max(mp, key=mp.get)
+    p_top = mp[top]
+    use_rules = rule.label is not None and (p_top < thresholds.rules_below or not has_cues)
+    if use_rules:
+        probs = _spread(rule.label, max(float(rule_conf), mp[rule.label]), mp)
+        code, by = rule.label, "rules"
+    else:
+        probs, code, by = mp, top, "model"
+    conf = probs[code]
+    runner = _second(probs)
+    close = runner is not None and conf - probs[runner] < CLOSE_MARGIN
+    conflict = rule.label is not None and rule.label != code and close
+    needs_review = conf < thresholds.review_below or conflict
+    return Decision(code, conf, probs, by, needs_review, conflict, runner)
+
+
+def _second(probs: dict[str, float]) -> str | None:
+    ranked = sorted(probs, key=lambda c: (-probs[c], c))
+    return ranked[1] if len(ranked) > 1 else None

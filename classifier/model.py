@@ -1,0 +1,214 @@
+"""The model artifact: manifest, checksum verification, and numpy inference.
+
+``models/`` holds three files written by ``ptcode train``:
+
+* ``manifest.json`` - version, sha256 of every artifact, sha256 of the training data, label
+  counts, library versions, feature configuration, calibration temperature, decision
+  thresholds, per-rule accuracy, and measured metrics;
+* ``linear.json`` - the trained linear model exported as plain data (classes, feature names,
+  coefficients, intercepts). This is what ``suggest()`` uses: loading it never unpickles
+  anything and needs no scikit-learn import;
+* ``pipeline.joblib`` - the scikit-learn pipeline (``DictVectorizer`` + ``LogisticRegression``)
+  for analysis in Python. It is loaded only on request and only after its sha256 matches the
+  manifest, because unpickling a joblib file can run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelError, ModelIntegrityError
+from .features import FeatureConfig
+
+MANIFEST = "manifest.json"
+LINEAR = "linear.json"
+PIPELINE = "pipeline.joblib"
+FORMAT_VERSION = 1
+
+
+def default_model_dir() -> Path:
+    """The shipped model: ``classifier/_models`` in an installed wheel, else ``models/`` of
+    the source checkout (an editable install)."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "_models"
+    if (bundled / MANIFEST).is_file():
+        return bundled
+    return here.parent / "models"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """``rules_below``: the model defers to a firing rule under this confidence.
+    ``review_below``: suggestions under this confidence are flagged ``needs_review``."""
+
+    rules_below: float = 0.45
+    review_below: float = 0.7
+
+
+@dataclass
+class LinearModel:
+    """A multinomial linear model applied with numpy."""
+
+    classes: tuple[str, ...]
+    features: tuple[str, ...]
+    coef: np.ndarray  # (n_classes, n_features)
+    intercept: np.ndarray  # (n_classes,)
+    temperature: float = 1.0
+    config: FeatureConfig = field(default_factory=FeatureConfig)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    rule_accuracy: dict[str, float] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {f: i for i, f in enumerate(self.features)}
+
+    def vector(self, feats: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        idx, vals = [], []
+        index = self.index
+        for k, v in feats.items():
+            i = index.get(k)
+            if i is not None:
+                idx.append(i)
+                vals.append(v)
+        return np.asarray(idx, dtype=np.intp), np.asarray(vals, dtype=np.float64)
+
+    def logits(self, feats: dict[str, float]) -> np.ndarray:
+        idx, vals = self.vector(feats)
+        return self.coef[:, idx] @ vals + self.intercept
+
+    def predict_proba(self, feats: dict[str, float]) -> np.ndarray:
+        z = self.logits(feats) / self.temperature
+        z = z - z.max()
+        e = np.exp(z)
+        return e / e.sum()
+
+    def contributions(self, feats: dict[str, float], cls: int) -> list[tuple[str, float]]:
+        """Per-feature contribution to the logit of class ``cls``, largest first."""
+        idx, vals = self.vector(feats)
+        contrib = self.coef[cls, idx] * vals
+        order = np.argsort(-contrib)
+        return [(self.features[idx[j]], float(contrib[j])) for j in order]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "classes": list(self.classes),
+            "features": list(self.features),
+            "intercept": [_r(x) for x in self.intercept],
+            "coef": [[_r(x) for x in row] for row in self.coef],
+        }
+
+
+def _r(x: float) -> float:
+    return float(f"{x:.10g}")
+
+
+def _read_manifest(model_dir: Path) -> dict[str, Any]:
+    path = model_dir / MANIFEST
+    if not path.is_file():
+        raise ModelError(
+            f"a model directory holding {MANIFEST}",
+            f"no manifest in {model_dir}",
+            "Run `ptcode train` or pass --model with a directory written by it.",
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ModelError("a readable JSON manifest", f"an unreadable {path.name}", "Re-run `ptcode train`.") from None
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION or not isinstance(manifest.get("artifacts"), dict):
+        raise ModelError(f"manifest format_version {FORMAT_VERSION}", "another format", "Re-run `ptcode train`.")
+    return manifest
+
+
+def verify(model_dir: Path, name: str, manifest: dict[str, Any]) -> Path:
+    """Check ``name`` against the manifest's sha256 before anything reads it."""
+    expected = manifest["artifacts"].get(name)
+    path = model_dir / name
+    if expected is None:
+        raise ModelIntegrityError(f"{name} listed in the manifest", "no entry", "Refusing to load an artifact the manifest does not vouch for.")
+    if not path.is_file():
+        raise ModelError(f"the artifact {name}", "a missing file", "Re-run `ptcode train`.")
+    actual = sha256_file(path)
+    if actual != expected:
+        raise ModelIntegrityError(
+            f"sha256 {expected[:12]}... for {name}",
+            f"sha256 {actual[:12]}...",
+            "The file was changed after training; refusing to load it. Restore it or re-run `ptcode train`.",
+        )
+    return path
+
+
+def load_model(model_dir: str | Path | None = None) -> LinearModel:
+    """Load and verify the linear model. Raises ``ModelError`` / ``ModelIntegrityError``."""
+    model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+    if model_dir.is_file() and model_dir.name == MANIFEST:
+        model_dir = model_dir.parent
+    manifest = _read_manifest(model_dir)
+    path = verify(model_dir, LINEAR, manifest)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    coef = np.asarray(data["coef"], dtype=np.float64)
+    intercept = np.asarray(data["intercept"], dtype=np.float64)
+    classes = tuple(data["classes"])
+    features = tuple(data["features"])
+    if coef.shape != (len(classes), len(features)) or intercept.shape != (len(classes),):
+        raise ModelError("coefficients shaped (classes, features)", f"shape {coef.shape}", "Re-run `ptcode train`.")
+    th = manifest.get("thresholds", {})
+    return LinearModel(
+        classes=classes,
+        features=features,
+        coef=coef,
+        intercept=intercept,
+        temperature=float(manifest.get("temperature", 1.0)),
+        config=FeatureConfig(**manifest.get("feature_config", {})),
+        thresholds=Thresholds(**th) if th else Thresholds(),
+        rule_accuracy={k: float(v) for k, v in manifest.get("rule_accuracy", {}).items()},
+        manifest=manifest,
+    )
+
+
+def load_pipeline(model_dir: str | Path | None = None) -> Any:
+    """The scikit-learn pipeline, unpickled only after its checksum matches the manifest."""
+    model_dir = Path(model_dir) if model_dir is not None else default_model_dir()
+    manifest = _read_manifest(model_dir)
+    path = verify(model_dir, PIPELINE, manifest)
+    import joblib
+
+    return joblib.load(path)
+
+
+@lru_cache(maxsize=4)
+def cached_model(model_dir: str | None) -> LinearModel | None:
+    """The model for ``model_dir`` (None: the shipped one), or None when none is shipped."""
+    if model_dir is None:
+        d = default_model_dir()
+        if not (d / MANIFEST).is_file():
+            return None
+        return load_model(d)
+    return load_model(model_dir)
+
+
+def softmax_temperature(logits: np.ndarray, temperature: float) -> np.ndarray:
+    z = logits / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def entropy(p: np.ndarray) -> float:
+    return float(-sum(x * math.log(x) for x in p if x > 0))

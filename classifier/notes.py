@@ -1,0 +1,478 @@
+"""Whole daily notes: segmentation into interventions, minutes, classification, units and
+warnings.
+
+Segmentation follows how notes are written: SOAP sections (Subjective, Assessment, Plan,
+Goals and HEP content is not a performed intervention), headed blocks ("Ther Ex 15 min:" and
+the lines under a bare "NMR:" header), flowsheet rows and bullets (one line each), and run-on
+narrative (one sentence each, adjacent sentences of the same code merged). Minutes are read
+per segment in the ways therapists write them; "Total timed minutes" lines are cross-checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .billing import allocate, is_timed, pair_warnings
+from .evidence import parse
+from .model import LinearModel
+from .resources import load_json
+from .sections import find_headers, section_table
+from .types import LineItem, NoteAnalysis, Suggestion
+
+THREE = ("97110", "97112", "97530")
+_NUM = r"(\d{1,3})"
+_MIN_WORD = r"(?:minutes|minute|mins|min|mns|mn)\b\.?"
+_HEADER_SEP = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
+
+
+@lru_cache(maxsize=1)
+def _conf() -> dict[str, Any]:
+    return load_json("data", "notes.json")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    conf = _conf()
+    words = "|".join(sorted((re.escape(w) for w in conf["number_words"]), key=len, reverse=True))
+    names = "|".join(sorted((re.escape(n) for n in conf["block_names"]), key=len, reverse=True))
+    return {
+        "minutes": re.compile(
+            rf"(?:(?<![\d:.])(?P<n>\d{{1,3}})\s*(?:-\s*\d{{1,3}}\s*)?{_MIN_WORD}"
+            rf"|(?<![\w.])(?P<w>{words})\s+{_MIN_WORD}"
+            rf"|(?<![\d:.])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)"
+            r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2}))",
+            re.IGNORECASE,
+        ),
+        "units": re.compile(rf"{_NUM}\s*units?\b|\bx\s*{_NUM}\s*units?\b", re.IGNORECASE),
+        "total_timed": re.compile(
+            r"(?:total\s+(?:timed|time[- ]based)(?:\s+code)?(?:\s+(?:minutes|mins|min|treatment))?|timed\s+(?:code\s+)?minutes|ttm)\s*(?:time)?\s*[:=\-]?\s*(\d{1,3})",
+            re.IGNORECASE,
+        ),
+        "total_treatment": re.compile(
+            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|total\s+minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,3})",
+            re.IGNORECASE,
+        ),
+        "block_name": re.compile(rf"^(?:{names}|\d{{5}})$", re.IGNORECASE),
+        "code": re.compile(r"\b9\d{4}\b|\bG0283\b"),
+        "bullet": re.compile(r"^[\s\-*\u2022>\d.)]*?(?=\S)"),
+    }
+
+
+@dataclass
+class Segment:
+    start: int  # character offsets into the note
+    end: int
+    minutes: int | None = None
+    units: int | None = None
+    suggestion: Suggestion | None = None
+    code: str | None = None
+    block: "Segment | None" = None  # the bare block header this line sits under
+
+
+@dataclass
+class Totals:
+    timed: int | None = None
+    treatment: int | None = None
+
+
+def minutes_in(text: str) -> list[tuple[int, int, int]]:
+    """``(start, end, minutes)`` for every minutes expression in ``text``."""
+    words = _conf()["number_words"]
+    out = []
+    for m in _patterns()["minutes"].finditer(text):
+        if m.group("n"):
+            v = int(m.group("n"))
+        elif m.group("w"):
+            v = words[m.group("w").lower()]
+        elif m.group("q"):
+            v = int(m.group("q"))
+            if v > 60:
+                continue
+        else:
+            a = int(m.group("h1")) * 60 + int(m.group("m1"))
+            b = int(m.group("h2")) * 60 + int(m.group("m2"))
+            if b < a:
+                b += 12 * 60
+            v = b - a
+            if not 0 < v <= 240:
+                continue
+        if 0 < v <= 240:
+            out.append((m.start(), m.end(), v))
+    return out
+
+
+def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in " \t\r-*\u2022>":
+        a += 1
+    while b > a and text[b - 1] in " \t\r":
+        b -= 1
+    return a, b
+
+
+def _header_words(fragment: str) -> str:
+    """What is left of a header fragment once codes, minutes, units, checkboxes and
+    punctuation are removed, lowercased ("[x] 97110 TherEx 20 min" -> "therex")."""
+    pats = _patterns()
+    words = re.sub(r"\(?\b9\d{4}\b\)?|\bG0283\b", " ", fragment)
+    words = pats["minutes"].sub(" ", words)
+    words = pats["units"].sub(" ", words)
+    words = re.sub(r"\[\s*[xX\u2713\u2714 ]?\s*\]", " ", words)
+    words = re.sub(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+", " ", words)
+    words = re.sub(r"[\[\]()#:;,|=@~.\-]+", " ", words)
+    return " ".join(words.split()).lower()
+
+
+def _header_prefix(line: str) -> tuple[int, str] | None:
+    """If ``line`` opens with a block header ("TE 10 min:", "[97112 NMR] 15 min -"), return the
+    offset where its content starts and the header text."""
+    pats = _patterns()
+    for m in _HEADER_SEP.finditer(line[:70]):
+        prefix = line[: m.start()].strip(" []()-\t")
+        if not prefix:
+            continue
+        words = _header_words(prefix)
+        if (not words and pats["code"].search(prefix)) or (words and pats["block_name"].match(words)):
+            return m.end(), prefix
+        return None
+    return None
+
+
+def _is_bare_header(line: str) -> bool:
+    """A line that is only a block header ("Ther Ex:", "NMR (97112) 12 min")."""
+    stripped = line.strip(" \t-*\u2022:")
+    if not stripped or len(stripped) > 60:
+        return False
+    pats = _patterns()
+    words = _header_words(stripped)
+    return bool(words) and bool(pats["block_name"].match(words)) and (line.rstrip().endswith(":") or bool(minutes_in(line)) or bool(pats["code"].search(line)))
+
+
+def _is_code_only(line: str) -> bool:
+    """A line with codes and minutes or units but no description ("97110 x3 units (45 min)")."""
+    return bool(_patterns()["code"].search(line)) and not _header_words(line).replace("units", "").replace("unit", "").replace("min", "").strip()
+
+
+_CONTINUATION = frozenset(" \t-*\u2022>0123456789")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z(])")
+
+
+def _billing_pairs(line: str) -> dict[str, int]:
+    """``{code: minutes}`` from a billing summary line ("[x] 97110 TherEx 20 min [x] 97112
+    NMR 10 min"): each minutes value preceded closely by a code or a block name."""
+    pats = _patterns()
+    block_codes = _conf()["block_codes"]
+    pairs: dict[str, int] = {}
+    last = 0
+    for ms, me, v in minutes_in(line):
+        window = line[last:ms]
+        codes = pats["code"].findall(window)
+        code = codes[-1] if codes else None
+        if code is None:
+            words = _header_words(window)
+            for name in sorted(block_codes, key=len, reverse=True):
+                if words.endswith(name) or words == name:
+                    code = block_codes[name]
+                    break
+        if code is not None:
+            pairs[code] = pairs.get(code, 0) + v
+        last = me
+    return pairs
+
+
+def _is_billing_line(line: str) -> bool:
+    """A billing summary: several code/minutes pairs, or codes with minutes and nothing else."""
+    pairs = _billing_pairs(line)
+    if _is_code_only(line):
+        return True
+    return len(pairs) >= 2 and len(pairs) >= len(minutes_in(line)) - 1
+
+
+def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
+    """Cut a note into intervention segments (performed content only), read the stated
+    totals and any billing summary line (``{code: minutes}``)."""
+    pats = _patterns()
+    table = section_table()
+    totals = Totals()
+    billed: dict[str, int] = {}
+    segments: list[Segment] = []
+    ctx, sticky = "performed", False
+    block: list[Segment] | None = None  # members of the current bare block header
+    block_head: Segment | None = None
+    for la, lb in _line_spans(text, 0, len(text)):
+        a, b = _strip(text, la, lb)
+        line = text[a:b]
+        if not line.strip():
+            ctx, sticky, block, block_head = "performed", False, None, None
+            continue
+        continuation = text[la : la + 1] in _CONTINUATION
+        if ctx != "performed" and not sticky and not continuation:
+            ctx = "performed"
+        tt = pats["total_timed"].search(line)
+        tr = pats["total_treatment"].search(line)
+        if tt or tr:
+            if tt:
+                totals.timed = int(tt.group(1))
+            if tr:
+                totals.treatment = int(tr.group(1))
+            block = block_head = None
+            continue
+        # section headers inside the line split it into parts with their own context
+        parts: list[tuple[int, int, str, bool]] = []
+        pos, part_ctx = 0, ctx
+        for hs, he, header in find_headers(line):
+            if hs > pos:
+                parts.append((pos, hs, part_ctx, False))
+            part_ctx = table.context_of[header]
+            is_block = part_ctx == "performed" and bool(pats["block_name"].match(header))
+            pos = hs if is_block else he + (1 if line[he : he + 1] == ":" else 0)
+            if hs == 0 or not line[:hs].strip():
+                ctx = part_ctx
+                sticky = not line[pos:].strip(" :-")
+        parts.append((pos, len(line), part_ctx, True))
+        for p0, p1, pctx, _last in parts:
+            pa, pb = _strip(text, a + p0, a + p1)
+            if pb <= pa or pctx != "performed":
+                continue
+            piece = text[pa:pb]
+            if _is_billing_line(piece):
+                for code, v in _billing_pairs(piece).items():
+                    billed[code] = billed.get(code, 0) + v
+                continue
+            if _is_bare_header(piece):
+                block_head = Segment(pa, pb, _block_minutes(piece), _units(piece))
+                block_head.block = block_head  # type: ignore[attr-defined]
+                block = []
+                segments.append(block_head)
+                continue
+            new = _line_segments(text, pa, pb)
+            if block is not None and block_head is not None and _header_prefix(piece) is None:
+                for sg in new:
+                    sg.block = block_head  # type: ignore[attr-defined]
+            else:
+                block = block_head = None
+            segments.extend(new)
+    return [s for s in segments if s.end > s.start], totals, billed
+
+
+def _block_minutes(line: str, prefix: str | None = None) -> int | None:
+    """The minutes a line bills: those in its header prefix, else a value closing the line
+    ("... 2x15 - 14 min", "(12 minutes)"), else the only value in it, else the first."""
+    if prefix:
+        mins = minutes_in(prefix)
+        if mins:
+            return mins[0][2]
+    mins = minutes_in(line)
+    if not mins:
+        return None
+    tail = line[mins[-1][1] :].strip(" .;,)]")
+    if not tail:
+        return mins[-1][2]
+    return mins[0][2]
+
+
+def _units(line: str) -> int | None:
+    m = _patterns()["units"].search(line)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _line_segments(text: str, a: int, b: int) -> list[Segment]:
+    line = text[a:b]
+    head = _header_prefix(line)
+    if head is not None:
+        _content_at, prefix = head
+        return [Segment(a, b, _block_minutes(line, prefix), _units(prefix))]
+    mins = minutes_in(line)
+    if len(mins) >= 2:
+        parts = _split_on(line, (";", "|")) or _split_on(line, (",",))
+        if parts and sum(1 for p0, p1 in parts if minutes_in(line[p0:p1])) >= 2 and all(
+            _block_minutes(line[p0:p1]) is None or _header_prefix(line[p0:p1].strip()) is not None or len(minutes_in(line[p0:p1])) == 1
+            for p0, p1 in parts
+        ):
+            return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
+    sentences = _sentences(line)
+    if len(line) > 160 and len(sentences) > 1:
+        return [Segment(a + s0, a + s1, _block_minutes(line[s0:s1])) for s0, s1 in sentences]
+    return [Segment(a, b, _block_minutes(line), _units(line))]
+
+
+def _split_on(line: str, seps: tuple[str, ...]) -> list[tuple[int, int]] | None:
+    cuts = [i for i, ch in enumerate(line) if ch in seps]
+    if not cuts:
+        return None
+    bounds = [0] + [c + 1 for c in cuts] + [len(line) + 1]
+    return [(bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1)]
+
+
+def _sentences(line: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for m in _SENTENCE.finditer(line):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(line)))
+    return [(x, y) for x, y in out if line[x:y].strip()]
+
+
+def classify_segments(text: str, segments: list[Segment], model: LinearModel | None) -> list[Segment]:
+    """Classify each segment; drop those that document nothing billable; give a bare block
+    header's minutes to the code most of its lines share; merge run-on sentences."""
+    from .api import suggest_parsed
+
+    heads = {id(s.block) for s in segments if s.block is not None and s.block is not s}
+    kept = []
+    for seg in segments:
+        if seg.block is seg and id(seg) in heads:
+            continue  # a header with member lines: the members carry the content
+        seg_text = text[seg.start : seg.end]
+        if not seg_text.strip():
+            continue
+        s = _shift(suggest_parsed(parse(seg_text), model), seg.start)
+        seg.suggestion = s
+        if s.code in THREE:
+            seg.code = s.code
+        elif s.other_service:
+            seg.code = s.other_service
+        else:
+            continue
+        kept.append(seg)
+    by_head: dict[int, list[Segment]] = {}
+    for seg in kept:
+        if seg.block is not None and seg.block is not seg:
+            by_head.setdefault(id(seg.block), []).append(seg)
+    for members in by_head.values():
+        head = members[0].block
+        if head is None or head.minutes is None or any(m.minutes is not None for m in members):
+            continue
+        counts: dict[str, int] = {}
+        for m in members:
+            counts[m.code] = counts.get(m.code, 0) + 1  # type: ignore[index]
+        top = max(counts, key=lambda c: (counts[c], -min(i for i, m in enumerate(members) if m.code == c)))
+        first = next(m for m in members if m.code == top)
+        first.minutes = head.minutes
+    merged: list[Segment] = []
+    for seg in kept:
+        prev = merged[-1] if merged else None
+        if prev and prev.code == seg.code and seg.minutes is None and "\n" not in text[prev.end : seg.start]:
+            prev.end = seg.end
+            continue
+        merged.append(seg)
+    return merged
+
+
+def _shift(s: Suggestion, offset: int) -> Suggestion:
+    from dataclasses import replace
+
+    from .types import Evidence
+
+    ev = tuple(Evidence(e.text, e.start + offset, e.end + offset, e.cue, e.family, e.context) for e in s.evidence)
+    return replace(s, evidence=ev)
+
+
+@dataclass
+class _Merged:
+    code: str
+    minutes: int | None
+    start: int
+    end: int
+    suggestion: Suggestion | None
+    segments: list[Segment] = field(default_factory=list)
+
+
+def discipline(text: str) -> set[str]:
+    """Who delivered care, from markers such as PTA, COTA, OTR (word-bounded)."""
+    found = set()
+    low = text.lower()
+    for disc, markers in _conf()["discipline"].items():
+        for mk in markers:
+            if re.search(rf"(?<![\w/]){re.escape(mk)}(?![\w/])", low):
+                found.add(disc)
+                break
+    return found
+
+
+def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> NoteAnalysis:
+    segs, totals, billed = segment_note(text)
+    segs = classify_segments(text, segs, model)
+    by_code: dict[str, _Merged] = {}
+    for seg in segs:
+        m = by_code.get(seg.code)  # type: ignore[arg-type]
+        if m is None:
+            by_code[seg.code] = _Merged(seg.code, seg.minutes, seg.start, seg.end, seg.suggestion, [seg])  # type: ignore[index]
+        else:
+            m.segments.append(seg)
+            if seg.minutes is not None:
+                m.minutes = (m.minutes or 0) + seg.minutes
+            if seg.suggestion and m.suggestion and seg.suggestion.confidence > m.suggestion.confidence:
+                m.suggestion = seg.suggestion
+    items = []
+    for m in by_code.values():
+        minutes = m.minutes if m.minutes is not None else billed.get(m.code)
+        items.append(LineItem(m.code, minutes, m.start, m.end, m.suggestion))
+    timed = {i.code: i.minutes for i in items if is_timed(i.code) and i.minutes}
+    cms = allocate(timed, "cms")
+    ama = allocate(timed, "ama")
+    warnings = _warnings(text, items, by_code, totals, cms, rule)
+    units_by_rule = {"cms": cms.units, "ama": ama.units}
+    untimed = {i.code: 1 for i in items if not is_timed(i.code)}
+    for r in units_by_rule.values():
+        r.update(untimed)
+    return NoteAnalysis(
+        items=tuple(items),
+        total_timed_minutes=sum(timed.values()),
+        units=units_by_rule[rule],
+        warnings=tuple(warnings),
+        rule=rule,
+        units_by_rule=units_by_rule,
+    )
+
+
+def analyze_both(res: NoteAnalysis) -> dict[str, Any]:
+    return res.to_dict()
+
+
+def _warnings(text: str, items: list[LineItem], by_code: dict[str, _Merged], totals: Totals, cms, rule: str) -> list[str]:  # noqa: ANN001
+    out: list[str] = []
+    codes = {i.code for i in items}
+    out += pair_warnings(codes)
+    timed_items = [i for i in items if is_timed(i.code)]
+    for i in timed_items:
+        if i.minutes is None:
+            out.append(f"{i.code}: timed code with no minutes documented")
+    known = [i.minutes for i in timed_items if i.minutes is not None]
+    if totals.timed is not None and known and len(known) == len(timed_items) and sum(known) != totals.timed:
+        out.append(f"stated total timed minutes {totals.timed} differ from the sum of the interventions ({sum(known)})")
+    if len(timed_items) == 1 and timed_items[0].minutes is not None and timed_items[0].minutes < 8:
+        out.append(f"{timed_items[0].code}: a lone timed service under 8 minutes is not billable")
+    if cms.ties and rule == "cms":
+        out.append(f"CMS allocation tie between {', '.join(cms.ties)}: the clinician chooses which code takes the last unit")
+    for code, m in by_code.items():
+        fams = {e.family for s in m.segments if s.suggestion for e in s.suggestion.evidence if e.context == "performed"}
+        if code == "97110" and not fams & {"dosing"}:
+            out.append("97110 documentation: no dosing (sets, repetitions, load or time) stated")
+        if code == "97112" and not fams & {"balance", "proprioception", "coordination", "posture", "vestibular", "motor_control"}:
+            out.append("97112 documentation: no balance, proprioceptive, coordination or postural target stated")
+        if code == "97530" and not fams & {"functional_task"}:
+            out.append("97530 documentation: no named functional task")
+    who = discipline(text)
+    if timed_items or items:
+        if "PTA" in who:
+            out.append("PTA delivered care: CQ modifier with GP on the lines the assistant furnished")
+        if "OTA" in who:
+            out.append("OTA delivered care: CO modifier with GO on the lines the assistant furnished")
+        if ("OT" in who or "OTA" in who) and not ({"PT", "PTA"} & who):
+            out.append("occupational therapy plan of care: GO modifier on every therapy line")
+        elif {"PT", "PTA"} & who and not ({"OT", "OTA"} & who):
+            out.append("physical therapy plan of care: GP modifier on every therapy line")
+    return out

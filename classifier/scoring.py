@@ -1,0 +1,96 @@
+"""Row scoring for batch runs, serial or across worker processes, always in input order.
+
+Work is cut into chunks; at most ``2 * workers`` chunks are in flight, so memory stays
+bounded however long the input is, and results are yielded strictly in input order.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .batch import InRow, error_row
+from .errors import PtcodeError
+
+T = TypeVar("T")
+R = TypeVar("R")
+CHUNK = 256
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while True:
+        block = list(islice(it, size))
+        if not block:
+            return
+        yield block
+
+
+def ordered_map(func: Callable[[list[T]], list[R]], blocks: Iterable[list[T]], workers: int) -> Iterator[R]:
+    """Apply ``func`` to blocks in ``workers`` processes, yielding results in order."""
+    if workers <= 1:
+        for block in blocks:
+            yield from func(block)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        window: deque[Future[list[R]]] = deque()
+        for block in blocks:
+            window.append(pool.submit(func, block))
+            if len(window) >= 2 * workers:
+                yield from window.popleft().result()
+        while window:
+            yield from window.popleft().result()
+
+
+def _model_arg(model: Any) -> str | None:
+    if model is None:
+        return None
+    if isinstance(model, (str, Path)):
+        return str(Path(model).resolve())
+    raise TypeError("workers need the model as a path")
+
+
+def score_chunk(rows: list[InRow], notes: bool, model: str | None, max_chars: int | None, rule: str) -> list[dict[str, Any]]:
+    """Score one chunk of input rows into output rows (runs in a worker process)."""
+    from .api import MAX_CHARS, analyze_note, check_text, resolve_model, suggest_parsed
+    from .evidence import parse_many
+
+    limit = max_chars or MAX_CHARS
+    lm = resolve_model(model)
+    out: list[dict[str, Any] | None] = [None] * len(rows)
+    todo: list[tuple[int, InRow]] = []
+    for k, r in enumerate(rows):
+        if r.error is not None:
+            out[k] = error_row(r.id, r.error, notes)
+            continue
+        try:
+            check_text(r.text, limit)
+        except PtcodeError as exc:
+            out[k] = error_row(r.id, exc, notes)
+            continue
+        todo.append((k, r))
+    if notes:
+        for k, r in todo:
+            try:
+                res = analyze_note(r.text, rule=rule, model=lm, max_chars=limit)  # type: ignore[arg-type]
+                from .notes import analyze_both
+
+                out[k] = {"id": r.id, "status": "ok", "error": None, **analyze_both(res)}
+            except PtcodeError as exc:
+                out[k] = error_row(r.id, exc, notes)
+    else:
+        for (k, r), parsed in zip(todo, parse_many(r.text for _, r in todo)):
+            s = suggest_parsed(parsed, lm)
+            out[k] = {"id": r.id, "status": "ok", "error": None, **s.to_dict()}
+    return out  # type: ignore[return-value]
+
+
+def score_rows(rows: Iterable[InRow], *, notes: bool = False, workers: int = 1, model: Any = None, max_chars: int | None = None, rule: str = "cms") -> Iterator[dict[str, Any]]:
+    from functools import partial
+
+    func = partial(score_chunk, notes=notes, model=_model_arg(model), max_chars=max_chars, rule=rule)
+    yield from ordered_map(func, chunks(rows, CHUNK), workers)

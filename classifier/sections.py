@@ -1,0 +1,98 @@
+"""Sentence and SOAP-section boundaries.
+
+Sentences end at line breaks and at ``.``, ``!`` or ``?``; a section header
+("S:", "Plan:", "Assessment -", "HEP:") also starts a sentence. Each sentence belongs to the
+section most recently opened, whose context ("planned" for Plan/Goals/HEP, "historical" for
+Subjective, "assessment" for Assessment) the context component applies to every cue in it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .resources import check_keys, load_json
+
+SECTION_CONTEXTS = ("performed", "historical", "assessment", "planned")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionTable:
+    regex: re.Pattern[str]
+    context_of: dict[str, str]  # header (lowercase) -> context
+    name_of: dict[str, str]  # header (lowercase) -> section name
+
+
+@lru_cache(maxsize=1)
+def section_table() -> SectionTable:
+    conf = load_json("data", "sections.json")
+    context_of: dict[str, str] = {}
+    name_of: dict[str, str] = {}
+    for i, sec in enumerate(conf["sections"]):
+        check_keys(sec, f"data/sections.json section {i}", {"name", "context", "headers"}, set())
+        for h in sec["headers"]:
+            context_of[h] = sec["context"]
+            name_of[h] = sec["name"]
+    words = sorted((h for h in context_of if len(h) > 1), key=len, reverse=True)
+    letters = sorted(h for h in context_of if len(h) == 1)
+    word_alt = "|".join(re.escape(w) for w in words)
+    letter_alt = "".join(letters)
+    # start of text / line, or after a sentence end; optional bullet; header; ':' or ' -'
+    pattern = (
+        r"(?:^|(?<=\n)|(?<=[.!?]\s))[ \t\-*\u2022]*"
+        rf"(?P<h>(?:{word_alt})(?=\s*(?::|\s-\s))|[{letter_alt}](?=\s*:))"
+    )
+    return SectionTable(re.compile(pattern, re.IGNORECASE), context_of, name_of)
+
+
+def find_headers(text: str) -> list[tuple[int, int, str]]:
+    """Return ``(start_char, end_char, header_lowercase)`` for each section header."""
+    table = section_table()
+    return [(m.start("h"), m.end("h"), m.group("h").lower()) for m in table.regex.finditer(text)]
+
+
+if not Doc.has_extension("sections"):
+    # list of (first token index, section name, section context), in order
+    Doc.set_extension("sections", default=None)
+
+
+@Language.component("ptcode_sections")
+def sections_component(doc: Doc) -> Doc:
+    """Set sentence starts and record the section each token belongs to."""
+    n = len(doc)
+    if n == 0:
+        doc._.sections = []
+        return doc
+    table = section_table()
+    idx = [t.idx for t in doc]
+    starts = [False] * n
+    starts[0] = True
+    sections: list[tuple[int, str, str]] = []
+    for start_char, _end, header in find_headers(doc.text):
+        i = bisect_right(idx, start_char) - 1
+        if i < 0 or idx[i] != start_char:
+            continue  # header not aligned with a token boundary
+        starts[i] = True
+        sections.append((i, table.name_of[header], table.context_of[header]))
+    for i in range(1, n):
+        prev = doc[i - 1]
+        if (prev.is_space and "\n" in prev.text) or prev.text in (".", "!", "?"):
+            starts[i] = True
+    for i, t in enumerate(doc):
+        t.is_sent_start = starts[i]
+    doc._.sections = sections
+    return doc
+
+
+def section_context(doc: Doc, token_index: int) -> str:
+    """The context of the section holding ``token_index`` ("performed" outside any header)."""
+    secs = doc._.sections or []
+    if not secs:
+        return "performed"
+    pos = bisect_right([s[0] for s in secs], token_index) - 1
+    return secs[pos][2] if pos >= 0 else "performed"

@@ -1,0 +1,91 @@
+"""The clinical tokenizer and the lexeme norm used for matching.
+
+spaCy's English tokenizer is extended for therapy shorthand: ``3x10`` -> ``3 x 10``,
+``2#`` -> ``2 #``, ``10min`` -> ``10 min``, ``x12'`` -> ``x 12 '``, ``sit<>stand`` ->
+``sit <> stand``, while ``w/``, ``s/p``, ``B/L`` and the other special cases in
+``data/tokenizer.json`` stay whole.
+
+The lexeme NORM is the lowercase lemma from a lookup table (WordNet-derived, from
+``spacy-lookups-data``) with domain overrides. spaCy computes it once per vocabulary entry, so
+phrase patterns written in base form ("heel slide") match inflections ("heel slides") at no
+per-token cost.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+
+from .resources import load_json
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    try:
+        data = resources.files("spacy_lookups_data").joinpath("data", "en_lemma_lookup.json.gz")
+        with gzip.open(data.open("rb"), "rt", encoding="utf-8") as fh:
+            raw = json.load(fh)
+        table = {k: v.lower() for k, v in raw.items() if k.islower()}
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        table = {}
+    table.update(load_json("data", "tokenizer.json")["lemma_overrides"])
+    return table
+
+
+def make_lemmatize() -> Callable[[str], str]:
+    """Return ``word -> lemma``: lowercase, looked up, with a guarded plural fallback."""
+    table = _lemma_table()
+
+    def lemmatize(word: str) -> str:
+        low = word.lower()
+        hit = table.get(low)
+        if hit is not None:
+            return hit
+        if (
+            len(low) > 4
+            and low.endswith("s")
+            and low[-2] not in "su'"
+            and low[:-1].isalpha()
+            and not low.endswith("is")
+        ):
+            stem = low[:-1]
+            return table.get(stem, stem)
+        return low
+
+    return lemmatize
+
+
+def customise_tokenizer(nlp) -> None:  # noqa: ANN001 - spaCy Language
+    """Install clinical prefixes, suffixes, infixes, special cases and the lemma norm."""
+    from spacy.attrs import NORM, ORTH
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    conf = load_json("data", "tokenizer.json")
+    units = sorted(conf["unit_suffixes"], key=len, reverse=True)
+    unit_alt = "|".join(_escape(u) for u in units)
+    prefixes = [r"[xX](?=[0-9])", r"@", r"~"] + list(nlp.Defaults.prefixes)
+    suffixes = [rf"(?<=[0-9])(?:{unit_alt})"] + list(nlp.Defaults.suffixes)
+    infixes = list(nlp.Defaults.infixes) + [
+        r"(?<=[0-9])[xX](?=[0-9])",
+        r"(?<=[A-Za-z])(?:<->|<>|->|<-|=>)(?=[A-Za-z])",
+    ]
+    tok = nlp.tokenizer
+    tok.prefix_search = compile_prefix_regex(prefixes).search
+    tok.suffix_search = compile_suffix_regex(suffixes).search
+    tok.infix_finditer = compile_infix_regex(infixes).finditer
+    lemmatize = make_lemmatize()
+    for case in conf["special_cases"]:
+        tok.add_special_case(case, [{ORTH: case, NORM: lemmatize(case)}])
+    nlp.vocab.lex_attr_getters[NORM] = lemmatize
+    for lex in list(nlp.vocab):  # lexemes created before the getter was installed
+        lex.norm_ = lemmatize(lex.orth_)
+
+
+def _escape(unit: str) -> str:
+    import re
+
+    return re.escape(unit)
