@@ -70,6 +70,7 @@ class Segment:
     suggestion: Suggestion | None = None
     code: str | None = None
     block: "Segment | None" = None  # the bare block header this line sits under
+    weak_minutes: bool = False  # minutes read from inside the description, not a header or line end
 
 
 @dataclass
@@ -251,7 +252,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                     billed[code] = billed.get(code, 0) + v
                 continue
             if _is_bare_header(piece):
-                block_head = Segment(pa, pb, _block_minutes(piece), _units(piece))
+                block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece))
                 block_head.block = block_head  # type: ignore[attr-defined]
                 block = []
                 segments.append(block_head)
@@ -266,20 +267,23 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     return [s for s in segments if s.end > s.start], totals, billed
 
 
-def _block_minutes(line: str, prefix: str | None = None) -> int | None:
+def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bool]:
     """The minutes a line bills: those in its header prefix, else a value closing the line
-    ("... 2x15 - 14 min", "(12 minutes)"), else the only value in it, else the first."""
+    ("... 2x15 - 14 min", "(12 minutes)"), else the first value in it. The flag is True for
+    the last case: a duration inside the description ("bike 5'") is weaker evidence of the
+    billed time than a header or a closing value."""
     if prefix:
         mins = minutes_in(prefix)
         if mins:
-            return mins[0][2]
+            return mins[0][2], False
     mins = minutes_in(line)
     if not mins:
-        return None
+        return None, False
     tail = line[mins[-1][1] :].strip(" .;,)]")
     if not tail:
-        return mins[-1][2]
-    return mins[0][2]
+        return mins[-1][2], False
+    head = line[: mins[0][0]].strip(" -*\u2022(")
+    return mins[0][2], bool(head) and len(head.split()) > 2 or bool(prefix)
 
 
 def _units(line: str) -> int | None:
@@ -292,19 +296,26 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     head = _header_prefix(line)
     if head is not None:
         _content_at, prefix = head
-        return [Segment(a, b, _block_minutes(line, prefix), _units(prefix))]
+        mins, weak = _block_minutes(line, prefix)
+        return [Segment(a, b, mins, _units(prefix), weak_minutes=weak)]
     mins = minutes_in(line)
     if len(mins) >= 2:
         parts = _split_on(line, (";", "|")) or _split_on(line, (",",))
         if parts and sum(1 for p0, p1 in parts if minutes_in(line[p0:p1])) >= 2 and all(
-            _block_minutes(line[p0:p1]) is None or _header_prefix(line[p0:p1].strip()) is not None or len(minutes_in(line[p0:p1])) == 1
+            _block_minutes(line[p0:p1])[0] is None or _header_prefix(line[p0:p1].strip()) is not None or len(minutes_in(line[p0:p1])) == 1
             for p0, p1 in parts
         ):
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
     sentences = _sentences(line)
     if len(line) > 160 and len(sentences) > 1:
-        return [Segment(a + s0, a + s1, _block_minutes(line[s0:s1])) for s0, s1 in sentences]
-    return [Segment(a, b, _block_minutes(line), _units(line))]
+        return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in sentences]
+    mins, weak = _block_minutes(line)
+    return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
+
+
+def _minutes_weak(text: str) -> tuple[int | None, None, bool]:
+    mins, weak = _block_minutes(text)
+    return mins, None, weak
 
 
 def _split_on(line: str, seps: tuple[str, ...]) -> list[tuple[int, int]] | None:
@@ -406,7 +417,10 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs, totals, billed = segment_note(text)
     segs = classify_segments(text, segs, model)
     by_code: dict[str, _Merged] = {}
+    weak_only: dict[str, bool] = {}
     for seg in segs:
+        if seg.minutes is not None:
+            weak_only[seg.code] = weak_only.get(seg.code, True) and seg.weak_minutes  # type: ignore[index]
         m = by_code.get(seg.code)  # type: ignore[arg-type]
         if m is None:
             by_code[seg.code] = _Merged(seg.code, seg.minutes, seg.start, seg.end, seg.suggestion, [seg])  # type: ignore[index]
@@ -418,7 +432,9 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
                 m.suggestion = seg.suggestion
     items = []
     for m in by_code.values():
-        minutes = m.minutes if m.minutes is not None else billed.get(m.code)
+        minutes = m.minutes
+        if m.code in billed and (minutes is None or weak_only.get(m.code, False)):
+            minutes = billed[m.code]
         items.append(LineItem(m.code, minutes, m.start, m.end, m.suggestion))
     timed = {i.code: i.minutes for i in items if is_timed(i.code) and i.minutes}
     cms = allocate(timed, "cms")

@@ -67,7 +67,26 @@ def write_report(rep: dict[str, Any], notes_rep: dict[str, Any], out: str | Path
     return written
 
 
+def _save(fig, path: Path) -> Path:  # noqa: ANN001
+    fig.savefig(path, dpi=110)
+    _plt().close(fig)
+    return path
+
+
 def confusion_png(rep: dict[str, Any], path: Path) -> Path:
+    return _save(confusion_figure(rep), path)
+
+
+def reliability_png(rep: dict[str, Any], path: Path) -> Path:
+    return _save(reliability_figure(rep), path)
+
+
+def coverage_png(rep: dict[str, Any], path: Path) -> Path:
+    return _save(coverage_figure(rep), path)
+
+
+def confusion_figure(rep: dict[str, Any]):  # noqa: ANN201
+    """Confusion matrices (rows gold, columns predicted), one panel per configuration."""
     plt = _plt()
     confs = rep["configurations"]
     fig, axes = plt.subplots(1, len(confs), figsize=(4.2 * len(confs), 4), squeeze=False)
@@ -84,12 +103,11 @@ def confusion_png(rep: dict[str, Any], path: Path) -> Path:
             for j, v in enumerate(row):
                 ax.text(j, i, str(v), ha="center", va="center", color="white" if v > top / 2 else "black")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return fig
 
 
-def reliability_png(rep: dict[str, Any], path: Path) -> Path:
+def reliability_figure(rep: dict[str, Any]):  # noqa: ANN201
+    """Reliability diagram: accuracy against confidence per bin, with the ECE."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5, 5))
     ax.plot([0, 1], [0, 1], "k--", lw=1, label="perfect calibration")
@@ -104,12 +122,11 @@ def reliability_png(rep: dict[str, Any], path: Path) -> Path:
     ax.legend(loc="lower right")
     ax.set_title("reliability")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return fig
 
 
-def coverage_png(rep: dict[str, Any], path: Path) -> Path:
+def coverage_figure(rep: dict[str, Any]):  # noqa: ANN201
+    """Accuracy of the suggestions kept against the share kept, as the review threshold rises."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.5, 4))
     for mode, c in rep["configurations"].items():
@@ -120,6 +137,19 @@ def coverage_png(rep: dict[str, Any], path: Path) -> Path:
     ax.legend(loc="lower left")
     ax.set_title("accuracy vs coverage")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return fig
+
+
+def confident_mistakes(rep: dict[str, Any], n: int = 20) -> list[dict[str, Any]]:
+    """The ``n`` wrong suggestions with the highest confidence (model+rules)."""
+    wrong = [p for p in rep.get("predictions", []) if p["gold"] != p["pred"]]
+    return sorted(wrong, key=lambda p: (-p["confidence"], str(p["id"])))[:n]
+
+
+def strongest_features(model: Any, n: int = 12) -> dict[str, list[tuple[str, float]]]:
+    """Per code, the features with the largest positive weights of the linear model."""
+    out = {}
+    for i, code in enumerate(model.classes):
+        order = model.coef[i].argsort()[::-1][:n]
+        out[code] = [(model.features[j], round(float(model.coef[i, j]), 3)) for j in order]
+    return out

@@ -135,6 +135,7 @@ def train(
     out_dir: str | Path,
     progress: Callable[[str], None] = lambda _m: None,
     feature_set: str | None = None,
+    c_grid: tuple[float, ...] = C_GRID,
 ) -> dict[str, Any]:
     """Train, calibrate, write ``out_dir``; returns the manifest."""
     import joblib
@@ -155,7 +156,7 @@ def train(
     for name in names:
         config = FEATURE_CONFIGS[name]
         X = [extract(p, config) for p in parsed]
-        for C in C_GRID:
+        for C in c_grid:
             progress(f"leave-one-voice-out: features={name} C={C}")
             probs = out_of_fold(X, y, groups, C)
             pred = [LABELS[i] for i in probs.argmax(axis=1)]

@@ -53,6 +53,8 @@ STYLE_TAGS = {
 PURPOSE_TAGS = {"purpose-stated", "purpose-unstated"}
 TAGS = {"hard"} | HARD_KINDS | STYLE_TAGS | PURPOSE_TAGS
 SEGMENT_KEYS = {"id", "kind", "text", "label", "other_code", "confidence", "tags", "rationale", "voice"}
+CONTRAST_KEYS = {"group", "varies"}  # contrast-set records only (training_data/contrast/)
+VARIES = {"intent", "context", "boundary"}
 NOTE_KEYS = {"id", "kind", "text", "items", "confidence", "tags", "rationale", "voice", "provider"}
 NOTE_REQUIRED = NOTE_KEYS - {"provider"}
 PROVIDERS = {"PT", "PTA", "OT", "OTA", "DC", "student", "ATC"}
@@ -69,11 +71,15 @@ def grams(text: str, n: int = 5) -> set[str]:
 
 def check_segment(row: dict, where: str, errors: list[str]) -> None:
     missing = SEGMENT_KEYS - row.keys()
-    extra = row.keys() - SEGMENT_KEYS
+    extra = row.keys() - SEGMENT_KEYS - CONTRAST_KEYS
     if missing:
         errors.append(f"{where}: missing keys {sorted(missing)}")
     if extra:
-        errors.append(f"{where}: unknown keys {sorted(extra)} (allowed: {sorted(SEGMENT_KEYS)})")
+        errors.append(f"{where}: unknown keys {sorted(extra)} (allowed: {sorted(SEGMENT_KEYS | CONTRAST_KEYS)})")
+    if ("group" in row) != ("varies" in row):
+        errors.append(f"{where}: contrast records need both 'group' and 'varies'")
+    if "varies" in row and row["varies"] not in VARIES:
+        errors.append(f"{where}: varies must be one of {sorted(VARIES)}")
     if row.get("label") not in LABELS:
         errors.append(f"{where}: label must be one of {sorted(LABELS)}, got {row.get('label')!r}")
     other = row.get("other_code")
@@ -120,11 +126,32 @@ def check_note(row: dict, where: str, errors: list[str]) -> None:
             errors.append(f"{where}: minutes must be an int in 0..240 or null, got {m!r}")
 
 
+def markdown_counts(segs: list[dict], notes: list[dict]) -> str:
+    """Counts by label x voice and by tag x label, as Markdown tables for the README."""
+    labels = sorted(LABELS)
+    voices = sorted({r.get("voice") for r in segs + notes})
+    out = ["| voice | " + " | ".join(labels) + " | segments | hard | notes |", "|---" * (len(labels) + 4) + "|"]
+    for v in voices:
+        rs = [r for r in segs if r.get("voice") == v]
+        hard = sum("hard" in (r.get("tags") or []) for r in rs)
+        n_notes = sum(1 for r in notes if r.get("voice") == v)
+        out.append(f"| {v} | " + " | ".join(str(sum(r["label"] == lab for r in rs)) for lab in labels) + f" | {len(rs)} | {hard / max(len(rs), 1):.0%} | {n_notes} |")
+    hard = sum("hard" in (r.get("tags") or []) for r in segs)
+    out.append("| **all** | " + " | ".join(str(sum(r["label"] == lab for r in segs)) for lab in labels) + f" | {len(segs)} | {hard / max(len(segs), 1):.0%} | {len(notes)} |")
+    tags = Counter(t for r in segs for t in r.get("tags") or [])
+    out += ["", "| tag | " + " | ".join(labels) + " | all |", "|---" * (len(labels) + 2) + "|"]
+    for tag, n in tags.most_common():
+        out.append(f"| {tag} | " + " | ".join(str(sum(r["label"] == lab and tag in (r.get("tags") or []) for r in segs)) for lab in labels) + f" | {n} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str]) -> int:
+    as_markdown = "--markdown" in argv
+    argv = [a for a in argv if a != "--markdown"]
     roots = [Path(a) for a in argv] or [Path(__file__).parent]
     files = []
     for root in roots:
-        files += [root] if root.is_file() else sorted(root.rglob("*.jsonl"))
+        files += [root] if root.is_file() else sorted(f for f in root.rglob("*.jsonl") if "review" not in f.parts)
     errors: list[str] = []
     rows: list[tuple[str, dict]] = []
     ids: dict[str, str] = {}
@@ -180,13 +207,17 @@ def main(argv: list[str]) -> int:
         shared = Counter(j for x in g for j in index[x] if j > i)
         for j, n in shared.items():
             jac = n / len(g | gram_sets[j])
-            if jac >= DUP_JACCARD:
+            same_group = rows[i][1].get("group") is not None and rows[i][1].get("group") == rows[j][1].get("group")
+            if jac >= DUP_JACCARD and not same_group:
                 dups.append((rows[i][0], rows[j][0], jac))
     for a, b, jac in dups:
         errors.append(f"near-duplicate (5-gram Jaccard {jac:.2f}): {a} ~ {b}")
 
     segs = [r for _, r in rows if r.get("kind") == "segment"]
     notes = [r for _, r in rows if r.get("kind") == "note"]
+    if as_markdown:
+        print(markdown_counts(segs, notes))
+        return 1 if errors else 0
     print(f"{len(segs)} segments, {len(notes)} notes in {len(files)} files")
     if segs:
         by_label = Counter(r.get("label") for r in segs)

@@ -1,0 +1,183 @@
+"""Benchmark: maintained clinical context libraries vs ptcode's own context component.
+
+What it measures
+    Texts per second (best of --runs timed passes after one warm-up pass) over the "text"
+    field of training_data/segments/*.jsonl, repeated to --n texts (default 20,000), for:
+
+      a  tokenizer       spacy.blank("en").tokenizer.pipe(texts)          (the yardstick)
+      a2 ptcode tok      get_nlp().tokenizer.pipe(texts)                  (for reference)
+      b  ptcode          classifier.pipeline.get_nlp()                    (full pipeline)
+      c  ptcode-noctx    the same pipeline without ptcode_context
+      d  medspacy        medspacy.load() (medspaCy tokenizer, PyRuSH, TargetMatcher, ConText)
+                         with a TargetRule made from every ptcode cue pattern
+      e1 ptcode+ConText  c + medspaCy ConText (default rules) reading doc.spans["ptcode_cues"]
+      e2 ptcode+ConText  c + medspaCy ConText loaded with ptcode's data/context_rules.jsonl
+      f  ptcode+negex    c + cues copied to doc.ents (filter_spans) + negspacy Negex
+
+    "cost x tok" is the time per text divided by the tokenizer's (a) time per text; the
+    project's budget is <= 5x for the whole pipeline. "context x tok" is the cost of the context
+    step alone (row minus row c), on the same scale. nlp.pipe uses batch_size=256, one process.
+
+medspacy and negspacy are NOT dependencies of ptcode and must not be added to pyproject.toml
+or to the project's .venv. Run this in a throwaway venv of its own:
+
+    python3 -m venv /tmp/ctxbench/.venv
+    /tmp/ctxbench/.venv/bin/pip install medspacy negspacy -e .      # from the repo root
+    /tmp/ctxbench/.venv/bin/python bench/context_libraries.py [--n 20000] [--runs 3]
+
+(medspacy 1.3.1 pins spacy<3.8, so that venv gets spaCy 3.7.x, not the project's 3.8.x.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import sys
+import time
+from pathlib import Path
+
+try:
+    import medspacy
+    import negspacy.negation  # noqa: F401  (registers the "negex" factory)
+    from medspacy.context import ConTextRule
+    from medspacy.target_matcher import TargetRule
+    from loguru import logger as loguru_logger  # a medspacy dependency (via PyRuSH)
+except ImportError as exc:
+    sys.exit(
+        f"bench/context_libraries.py needs medspacy and negspacy (missing: {exc.name}).\n"
+        "They are not ptcode dependencies; install them in a separate venv:\n"
+        "  python3 -m venv /tmp/ctxbench/.venv\n"
+        "  /tmp/ctxbench/.venv/bin/pip install medspacy negspacy -e .\n"
+        "  /tmp/ctxbench/.venv/bin/python bench/context_libraries.py"
+    )
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from classifier.context import load_rules
+from classifier.cues import CUE_KEY, load_lexicon
+from classifier.pipeline import get_nlp
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 256
+
+
+def load_texts(n: int) -> list[str]:
+    base = []
+    for path in sorted(glob.glob(str(ROOT / "training_data" / "segments" / "*.jsonl"))):
+        with open(path, encoding="utf-8") as fh:
+            base += [json.loads(line)["text"] for line in fh if line.strip()]
+    if not base:
+        sys.exit("no segments found under training_data/segments/")
+    return (base * (n // len(base) + 1))[:n]
+
+
+def ptcode_without_context() -> Language:
+    nlp = get_nlp.__wrapped__()  # a fresh, uncached pipeline
+    nlp.remove_pipe("ptcode_context")
+    return nlp
+
+
+@Language.component("bench_cues_to_ents")
+def cues_to_ents(doc: Doc) -> Doc:
+    """negspacy reads only doc.ents, which cannot overlap: keep the longest cues."""
+    doc.ents = filter_spans(doc.spans[CUE_KEY])
+    return doc
+
+
+def build() -> dict[str, tuple[str, object]]:
+    """name -> (kind, runner): kind 'tok' runs tokenizer.pipe, 'nlp' runs nlp.pipe."""
+    lex = load_lexicon()
+    # PyRuSH 1.0.x logs every sentence start at DEBUG through loguru's default stderr sink;
+    # a deployment would not keep that, so keep only warnings (the f-strings are still built).
+    loguru_logger.remove()
+    loguru_logger.add(sys.stderr, level="WARNING")
+    med = medspacy.load()  # tokenizer + pyrush + target matcher + ConText (default rules)
+    med.get_pipe("medspacy_target_matcher").add(
+        [
+            TargetRule(p["pattern"], p["label"]) if isinstance(p["pattern"], str)
+            else TargetRule(p["id"], p["label"], pattern=p["pattern"])
+            for p in lex.patterns
+        ]
+    )
+
+    e1 = ptcode_without_context()
+    e1.add_pipe("medspacy_context", config={"input_span_type": "group", "span_group_name": CUE_KEY})
+
+    e2 = ptcode_without_context()
+    attrs = {"NEGATED": {"is_negated": True}, "HISTORICAL": {"is_historical": True}, "PLANNED": {"is_hypothetical": True}}
+    ctx = e2.add_pipe(
+        "medspacy_context",
+        config={"rules": None, "input_span_type": "group", "span_group_name": CUE_KEY, "span_attrs": attrs},
+    )
+    # Terminators get max_scope=1: medspacy 1.3.1's tuple_overlaps() misses a scope that lies
+    # strictly inside another, so a sentence-wide TERMINATE never cuts a 5-token NEGATED window.
+    ctx.add(
+        [
+            ConTextRule(lit, t.category, direction=t.direction,
+                        max_scope=1 if t.direction in ("PSEUDO", "TERMINATE") else t.max_scope)
+            for lit, t in load_rules()
+        ]
+    )
+
+    f = ptcode_without_context()
+    f.add_pipe("bench_cues_to_ents")
+    f.add_pipe("negex")
+
+    return {
+        "a  tokenizer": ("tok", spacy.blank("en").tokenizer),
+        "a2 ptcode tokenizer only": ("tok", get_nlp().tokenizer),
+        "b  ptcode (full)": ("nlp", get_nlp()),
+        "c  ptcode - context": ("nlp", ptcode_without_context()),
+        "d  medspacy.load()+targets": ("nlp", med),
+        "e1 c + ConText default rules": ("nlp", e1),
+        "e2 c + ConText ptcode rules": ("nlp", e2),
+        "f  c + cues->ents + negex": ("nlp", f),
+    }
+
+
+def consume(kind: str, runner, texts: list[str]) -> None:
+    docs = runner.pipe(texts) if kind == "tok" else runner.pipe(texts, batch_size=BATCH)
+    for _ in docs:
+        pass
+
+
+def best_rate(kind: str, runner, texts: list[str], runs: int) -> float:
+    consume(kind, runner, texts[:2000])  # warm-up: vocab, caches, lazy init
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        consume(kind, runner, texts)
+        best = min(best, time.perf_counter() - t0)
+    return len(texts) / best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=20_000, help="texts per timed pass")
+    ap.add_argument("--runs", type=int, default=3, help="timed passes per configuration (best kept)")
+    args = ap.parse_args()
+
+    texts = load_texts(args.n)
+    print(f"spaCy {spacy.__version__}, medspacy {getattr(medspacy, '__version__', '?')}, "
+          f"{len(texts)} texts, best of {args.runs}, batch_size={BATCH}")
+    rates: dict[str, float] = {}
+    for name, (kind, runner) in build().items():
+        rates[name] = best_rate(kind, runner, texts, args.runs)
+        print(f"  measured {name.strip()}", file=sys.stderr, flush=True)
+
+    tok, base = rates["a  tokenizer"], rates["c  ptcode - context"]
+    print(f"\n{'configuration':32} {'texts/s':>9} {'cost x tok':>11} {'context x tok':>14}")
+    for name, rate in rates.items():
+        own = ""
+        if name[0] in "bef":
+            own = f"{(1 / rate - 1 / base) * tok:14.2f}"
+        flag = "" if tok / rate <= 5 else "  over 5x"
+        print(f"{name:32} {rate:9,.0f} {tok / rate:11.2f} {own:>14}{flag}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Context of each cue: performed, negated, planned, historical; pseudo-triggers and
+terminators; section context."""
+
+import pytest
+
+
+def ctx_of(parse, text, quote):
+    parsed = parse(text)
+    for c in parsed.cues:
+        if parsed.text[c.char_start : c.char_end] == quote:
+            return c.context
+    raise AssertionError(f"cue {quote!r} not found")
+
+
+CASES = [
+    ("SLS on foam 3x30s", "foam", "performed"),
+    ("no ther ex today", "ther ex", "negated"),
+    ("pt declined balance training", "balance training", "negated"),
+    ("cutting drills held today, knee effusion", "cutting drills", "negated"),
+    ("unable to tolerate squats due to pain", "squats", "negated"),
+    ("will add tandem stance next visit", "tandem stance", "planned"),
+    ("Plan: progress to SLS on foam", "foam", "planned"),
+    ("Goals: independent car transfer in 4 wks", "car transfer", "planned"),
+    ("HEP: bridges and clams daily", "bridges", "planned"),
+    ("last visit did lunges, sore after", "lunges", "historical"),
+    ("hx of falls at home", "falls", "historical"),
+    ("S: pt reports doing heel raises at home", "heel raises", "historical"),
+    # pseudo-negation: the trigger word does not negate
+    ("SLS 30 s no LOB", "LOB", "performed"),
+    ("step-ups 3x10 without difficulty", "step-ups", "performed"),
+    ("squats no pain, progressed to 10#", "squats", "performed"),
+    # terminators end the scope
+    ("no cutting today but SLS on foam 3x20s", "foam", "performed"),
+    ("deferred hopping; instead BAPS board 3 min", "BAPS board", "performed"),
+    # scope stays inside the sentence
+    ("No pain reported. Bridges 3x15.", "Bridges", "performed"),
+]
+
+
+@pytest.mark.parametrize("text,quote,expected", CASES)
+def test_context(parse, text, quote, expected):
+    assert ctx_of(parse, text, quote) == expected
+
+
+def test_sentences_and_sections(nlp):
+    doc = nlp("S: knee sore\nO: clams 3x10. bridges 3x15\nA: tol well\nP: add foam")
+    assert len(list(doc.sents)) == 5
+    assert [s[1] for s in doc._.sections] == ["subjective", "objective", "assessment", "plan"]
+    assert [s[2] for s in doc._.sections] == ["historical", "performed", "assessment", "planned"]

@@ -1,0 +1,61 @@
+"""Every cue family is found in text written the way therapists write it."""
+
+import pytest
+
+from classifier.cues import FAMILIES, load_lexicon
+
+CASES = [
+    ("strength", "standing hip abd 3x12 with cuff weight", "hip abd"),
+    ("rom", "heel slides AAROM to 95 deg", "heel slides"),
+    ("flexibility", "hamstring stretch 3x30s each", "hamstring stretch"),
+    ("endurance", "NuStep 10 min level 4", "NuStep"),
+    ("dosing", "clams 3x15 w/ RTB", "3x15"),
+    ("balance", "tandem stance on Airex eyes closed", "Airex"),
+    ("proprioception", "joint position sense drills R knee", "joint position sense"),
+    ("coordination", "finger to nose x10 L UE, dysmetria noted", "finger to nose"),
+    ("posture", "postural re-ed in sitting with mirror feedback", "postural re-ed"),
+    ("vestibular", "VOR x1 horizontal 2 x 60 s", "VOR x1"),
+    ("motor_control", "PNF D2 flexion pattern with manual cues", "PNF"),
+    ("functional_task", "car transfer in and out of sedan x3", "car transfer"),
+    ("intent", "lifting crate to simulate stocking shelves", "to simulate"),
+    ("purpose", "bridges for glute strength", "for"),
+    ("assist", "bed to chair transfer min A", "min A"),
+    ("body_mechanics", "box lift with cues for body mechanics", "body mechanics"),
+    ("gait", "gait trng w/ RW 150 ft x2", "gait trng"),
+    ("manual", "grade III PA glides L4-5", "PA glides"),
+    ("modality", "MHP to lumbar spine 10 min", "MHP"),
+    ("self_care", "LB dressing w/ sock aid and reacher", "LB dressing"),
+    ("group", "balance class with 4 other pts", "balance class"),
+    ("evaluation", "re-eval completed, goals updated", "re-eval"),
+    ("performance_test", "FCE with written report", "FCE"),
+    ("education", "educated pt on pacing", "educated"),
+    ("not_performed", "pt cancelled due to illness", "cancelled"),
+    ("wheelchair", "w/c propulsion 100 ft", "w/c"),
+    ("orthotic", "AFO donning and wear schedule", "AFO"),
+    ("other_code", "aquatic therapy in chest deep water", "aquatic therapy"),
+    ("header", "Ther Ex: clams", "Ther Ex"),
+    ("neuro_dx", "L hemiparesis after CVA", "hemiparesis"),
+]
+
+
+def test_every_family_is_tested():
+    assert {c[0] for c in CASES} == set(FAMILIES)
+
+
+@pytest.mark.parametrize("family,text,quote", CASES)
+def test_family_cue_found(parse, family, text, quote):
+    parsed = parse(text)
+    found = [(c.family, parsed.text[c.char_start : c.char_end]) for c in parsed.cues]
+    assert (family, quote) in found
+
+
+def test_longest_match_wins_across_families(parse):
+    parsed = parse("foam roller to quads 2 min")
+    fams = {(c.family, parsed.text[c.char_start : c.char_end]) for c in parsed.cues}
+    assert ("flexibility", "foam roller") in fams
+    assert ("balance", "foam") not in fams
+
+
+def test_lexicon_ids_are_namespaced_by_family():
+    for row in load_lexicon().patterns:
+        assert row["id"].split(".")[0] == row["label"]

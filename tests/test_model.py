@@ -1,0 +1,118 @@
+"""Training is deterministic; artifacts are verified against the manifest before loading;
+a tampered or unknown artifact is refused."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from classifier.errors import ModelError, ModelIntegrityError
+from classifier.model import LINEAR, MANIFEST, PIPELINE, load_model, load_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory):
+    """A small slice of the corpus (every voice, every label) for fast training."""
+    d = tmp_path_factory.mktemp("data")
+    (d / "segments").mkdir()
+    for f in sorted((ROOT / "training_data" / "segments").glob("*.jsonl")):
+        lines = f.read_text(encoding="utf-8").splitlines()[::8]
+        (d / "segments" / f.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="module")
+def trained(small_data, tmp_path_factory):
+    from classifier.training import train
+
+    out = tmp_path_factory.mktemp("model")
+    manifest = train(small_data, out, feature_set="evidence", c_grid=(1.0,))
+    return out, manifest
+
+
+def test_manifest_contents(trained):
+    out, manifest = trained
+    assert set(manifest["artifacts"]) == {LINEAR, PIPELINE}
+    assert sum(manifest["label_counts"].values()) == manifest["training_examples"] > 300
+    assert len(manifest["training_data_sha256"]) == 64
+    assert {"python", "scikit-learn", "spacy", "numpy"} <= set(manifest["libraries"])
+    assert 0.3 <= manifest["temperature"] <= 3.0
+    assert manifest["metrics"]["leave_one_voice_out"]
+
+
+def test_training_is_deterministic(small_data, trained, tmp_path):
+    from classifier.training import train
+
+    out, manifest = trained
+    again = train(small_data, tmp_path, feature_set="evidence", c_grid=(1.0,))
+    assert again["artifacts"][LINEAR] == manifest["artifacts"][LINEAR]
+    assert (tmp_path / LINEAR).read_bytes() == (out / LINEAR).read_bytes()
+
+
+def test_numpy_inference_matches_sklearn(trained, parse):
+    from classifier.features import extract
+
+    out, _ = trained
+    lm = load_model(out)
+    pipe = load_pipeline(out)
+    texts = ["bridges 3x15 RTB", "SLS on foam EC 3x30s", "car transfer x3 min A", "gait trng RW 150 ft"]
+    for t in texts:
+        feats = extract(parse(t), lm.config)
+        sk = pipe.predict_proba([feats])[0]
+        logits = pipe.decision_function([feats])[0]
+        assert list(pipe.classes_) == list(lm.classes)
+        assert lm.logits(feats) == pytest.approx(logits, abs=1e-6)
+        assert sk.argmax() == lm.predict_proba(feats).argmax()
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_tampered_linear_model_is_refused(trained, tmp_path):
+    out = _copy(trained[0], tmp_path / "m")
+    data = json.loads((out / LINEAR).read_text())
+    data["intercept"][0] += 5.0
+    (out / LINEAR).write_text(json.dumps(data))
+    with pytest.raises(ModelIntegrityError, match="sha256"):
+        load_model(out)
+
+
+def test_crafted_pickle_is_refused_before_unpickling(trained, tmp_path):
+    out = _copy(trained[0], tmp_path / "m")
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (Path.write_text, (marker, "code ran"))
+
+    (out / PIPELINE).write_bytes(pickle.dumps(Exploit()))
+    with pytest.raises(ModelIntegrityError):
+        load_pipeline(out)
+    assert not marker.exists()
+
+
+def test_artifact_missing_from_manifest_is_refused(trained, tmp_path):
+    out = _copy(trained[0], tmp_path / "m")
+    manifest = json.loads((out / MANIFEST).read_text())
+    del manifest["artifacts"][LINEAR]
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ModelIntegrityError, match="manifest"):
+        load_model(out)
+
+
+def test_directory_without_manifest_is_refused(tmp_path):
+    with pytest.raises(ModelError, match="manifest"):
+        load_model(tmp_path)
+
+
+def test_shipped_model_loads(model):
+    assert model.classes == ("97110", "97112", "97530", "none")
+    assert model.coef.shape == (4, len(model.features))

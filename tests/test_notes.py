@@ -1,0 +1,94 @@
+"""Whole-note analysis: minutes formats, sections, blocks, totals, units and warnings."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier import analyze_note
+from classifier.notes import minutes_in
+
+MINUTES = [
+    ("TE 15'", 15),
+    ("NMR 15 min", 15),
+    ("ther ex x15min", 15),
+    ("bike (12 minutes)", 12),
+    ("10:05-10:20 gait", 15),
+    ("worked on transfers for 8 minutes", 8),
+    ("fifteen minutes of stretching", 15),
+    ("amb 150' x2", None),  # distance, not minutes
+    ("SLS 3x30s", None),
+]
+
+
+@pytest.mark.parametrize("text,minutes", MINUTES)
+def test_minutes_formats(text, minutes):
+    got = minutes_in(text)
+    assert (got[0][2] if got else None) == minutes
+
+
+NOTE = """S: L knee sore after stairs at work, 3/10.
+O:
+TE 12 min: quad sets, SLR 3x10 3#, heel slides 2x15
+NMR 10 min: SLS on foam 3x30s, tandem walk on line
+TA 8 min: floor to waist lift 15 lb box x8 to simulate warehouse work
+Manual 9 min: patellar mobs gr II, STM distal quad
+Total timed minutes: 39
+A: tolerated well, less pain with SLS.
+P: add lateral step-downs and progress lift to 25 lb next visit.
+"""
+
+
+def test_note_items_minutes_units():
+    n = analyze_note(NOTE)
+    items = {i.code: i.minutes for i in n.items}
+    assert items == {"97110": 12, "97112": 10, "97530": 8, "97140": 9}
+    assert n.total_timed_minutes == 39
+    assert n.units == {"97110": 1, "97112": 1, "97530": 0, "97140": 1}
+    assert any("97530 with 97140" in w for w in n.warnings)
+    for item in n.items:
+        assert 0 <= item.start < item.end <= len(NOTE)
+
+
+def test_plan_and_subjective_are_not_items():
+    n = analyze_note("S: did squats at home\nO: MHP lumbar 10 min\nP: add lateral step-downs and balance on foam next visit")
+    assert {i.code for i in n.items} == {"97010"}
+
+
+def test_ama_rule():
+    n = analyze_note(NOTE, rule="ama")
+    assert n.units == {"97110": 1, "97112": 1, "97530": 1, "97140": 1}
+
+
+def test_total_mismatch_warning():
+    n = analyze_note("TE 12 min: clams 3x15 RTB, bridges 3x12\nNMR 10 min: SLS foam 3x30s\nTotal timed minutes: 30")
+    assert any("differ" in w for w in n.warnings)
+
+
+def test_bare_block_header_minutes_go_to_its_lines():
+    note = "Ther Ex 20 min:\n- clamshells RTB 3x15\n- bridges 3x12\n- SLR 3x10 2#\nGait 8 min: RW 150 ft x2 CGA"
+    n = analyze_note(note)
+    assert {i.code: i.minutes for i in n.items} == {"97110": 20, "97116": 8}
+
+
+def test_billing_summary_line():
+    note = "[x] 97110 TherEx 15 min  [x] 97112 NMR 10 min\nEx: bike 5', clams RTB 3x15, bridges 3x12\nNMR: tandem stance foam 3x30s, SLS 3x20s"
+    n = analyze_note(note)
+    assert {i.code: i.minutes for i in n.items} == {"97110": 15, "97112": 10}
+
+
+def test_assistant_and_modifier_warnings():
+    n = analyze_note("PTA note per PT POC\nTE 15 min: clams 3x15, bridges 3x12\nTA 10 min: car transfer x3 min A")
+    assert any("CQ" in w for w in n.warnings)
+    n = analyze_note("COTA note\nTA 15 min: kitchen reach to upper shelf with 2 lb cans x10")
+    assert any("CO modifier" in w for w in n.warnings)
+
+
+def test_documentation_gap_warnings():
+    n = analyze_note("TE 10 min: hip strengthening\nTA 10 min: functional activities")
+    assert any("97110 documentation" in w for w in n.warnings)
+
+
+def test_lone_service_under_eight_minutes():
+    n = analyze_note("TE 6 min: clams 3x10 RTB, bridges 2x10")
+    assert n.units.get("97110", 0) == 0
+    assert any("under 8 minutes" in w for w in n.warnings)
