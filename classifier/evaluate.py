@@ -50,6 +50,9 @@ def evaluate(path: str | Path, model: LinearModel | None) -> dict[str, Any]:
                 "decided_by": _count(s.decided_by for s in sugg),
             }
         )
+        groups = contrast_groups(rows, pred)
+        if groups:
+            rep["contrast"] = groups
         report["configurations"][mode] = rep
         if mode == "combined" or model is None:
             report["predictions"] = [
@@ -60,6 +63,31 @@ def evaluate(path: str | Path, model: LinearModel | None) -> dict[str, Any]:
             ]
     report["rules"] = rule_summary(parsed, gold)
     return report
+
+
+def contrast_groups(rows: list[dict[str, Any]], pred: list[str]) -> dict[str, Any] | None:
+    """For minimal-pair contrast sets: the share of groups whose every variant is right,
+    overall and by what the variants vary in (intent, context, boundary)."""
+    groups: dict[str, list[bool]] = defaultdict(list)
+    varies: dict[str, str] = {}
+    for r, p in zip(rows, pred):
+        g = r.get("group")
+        if g is None:
+            continue
+        groups[g].append(p == r["label"])
+        varies[g] = r.get("varies", "other")
+    if not groups:
+        return None
+    full = {g: all(v) for g, v in groups.items()}
+    by: dict[str, list[bool]] = defaultdict(list)
+    for g, ok in full.items():
+        by[varies[g]].append(ok)
+    return {
+        "groups": len(full),
+        "fully_right": sum(full.values()) / len(full),
+        "by_varies": {k: {"groups": len(v), "fully_right": sum(v) / len(v)} for k, v in sorted(by.items())},
+        "failed_groups": sorted(g for g, ok in full.items() if not ok),
+    }
 
 
 def _count(values) -> dict[str, int]:  # noqa: ANN001
@@ -142,6 +170,10 @@ def render(report: dict[str, Any]) -> str:
         f"{'review':<8}"
         + "".join(f"| {confs[m]['share_not_flagged']:.0%} kept, acc {confs[m]['accuracy_not_flagged']:.3f}".ljust(25) for m in confs)
     )
+    if any("contrast" in confs[m] for m in confs):
+        lines.append(f"{'groups':<8}" + "".join(f"| {confs[m]['contrast']['fully_right']:.1%} of {confs[m]['contrast']['groups']} fully right".ljust(25) for m in confs))
+        for kind in confs[next(iter(confs))]["contrast"]["by_varies"]:
+            lines.append(f"{'  ' + kind:<8}" + "".join(f"| {confs[m]['contrast']['by_varies'][kind]['fully_right']:.1%} of {confs[m]['contrast']['by_varies'][kind]['groups']}".ljust(25) for m in confs))
     lines.append("")
     for m in confs:
         lines.append(f"confusion matrix, {names[m]} (rows gold, columns predicted)")

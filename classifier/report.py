@@ -18,9 +18,12 @@ NAMES = {"combined": "model+rules", "model": "model only", "rules": "rules only"
 
 
 def _plt():  # noqa: ANN202
+    import sys
+
     import matplotlib
 
-    matplotlib.use("Agg")
+    if "ipykernel" not in sys.modules:  # a notebook keeps its inline backend
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     return plt
