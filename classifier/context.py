@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from .cues import CUE_KEY
 from .errors import ResourceError
 from .resources import check_keys, iter_jsonl
-from .sections import section_context
+from .sections import SENT_IDS, section_context
 
 CONTEXTS = ("performed", "negated", "planned", "historical")
 _CATEGORY_CONTEXT = {"NEGATED": "negated", "PLANNED": "planned", "HISTORICAL": "historical"}
@@ -91,7 +91,9 @@ class ContextComponent:
         if not cues:
             return []
         triggers = self.triggers(doc)
-        sent_of = _sentence_ids(doc)
+        sent_of = doc.user_data.get(SENT_IDS)
+        if sent_of is None:
+            sent_of = _sentence_ids(doc)
         terminators = [s for s, _e, t in triggers if t.category == "TERMINATE"]
         scoped = [(s, e, t) for s, e, t in triggers if t.category != "TERMINATE"]
         out = []

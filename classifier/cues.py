@@ -1,17 +1,23 @@
 """The cue matcher: lexicon patterns (one JSONL file per family) matched into ``doc.spans``.
 
-Each pattern file line is a spaCy-style pattern dict::
+Each pattern file line is a plain dict in the style of spaCy's span ruler::
 
     {"label": "balance", "pattern": "single leg stance", "id": "balance.stance"}
-    {"label": "dosing", "pattern": [{"LIKE_NUM": true}, {"NORM": "x"}, {"LIKE_NUM": true}],
-     "id": "dosing.sets_reps"}
     {"label": "gait", "pattern": "rolling walker", "id": "gait.device", "code": "97116"}
+    {"label": "dosing", "pattern": "9 x 9", "id": "dosing.sets_reps"}
 
-String patterns are matched on the lexeme NORM (lowercase lemma, see ``tokenizer``) unless
-``"attr": "LOWER"`` asks for the exact lowercase form. ``code`` names the billing code an
-other-service cue points at. When cues overlap, the longest wins ("foam roller" is a
-flexibility cue, not the balance cue "foam"); identical spans from different families are
-all kept.
+Patterns are phrases matched with spaCy's ``PhraseMatcher`` on the lexeme NORM: the lowercase
+lemma, with every number folded to one norm (see ``tokenizer``), so "heel slide" also matches
+"Heel slides" and "9 x 9" matches "3x10" and "three x 12". ``"attr": "LOWER"`` matches the
+exact lowercase form instead ("held" must not match "hold"), ``"attr": "ORTH"`` the exact
+case ("US" for ultrasound, not "us"). ``code`` names the billing code an other-service cue
+points at. When cues overlap, the longest wins ("foam roller" is a flexibility cue, not the
+balance cue "foam"); identical spans from different families are all kept.
+
+(Number-shaped cues were first written for spaCy's token ``Matcher``; its ``IN`` predicates run
+in Python for every token and cost more than the rest of the pipeline together, and regular
+expressions over the text were not much cheaper. Folding numbers into the norm makes them
+ordinary phrases.)
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .errors import ResourceError
@@ -67,8 +73,9 @@ OTHER_SERVICE_FAMILIES = frozenset(
 SUPPORT_FAMILIES = frozenset({"purpose", "assist", "neuro_dx", "header"})
 FAMILIES = frozenset(CORE_FAMILIES) | OTHER_SERVICE_FAMILIES | SUPPORT_FAMILIES
 
-_PATTERN_KEYS = {"label", "pattern", "id"}
+_PATTERN_KEYS = {"label", "id", "pattern"}
 _PATTERN_OPTIONAL = {"code", "attr"}
+_ATTRS = ("NORM", "LOWER", "ORTH")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +102,12 @@ def load_lexicon() -> Lexicon:
             check_keys(row, where, _PATTERN_KEYS, _PATTERN_OPTIONAL)
             if row["label"] != family:
                 raise ResourceError(f"label {family!r} at {where}", f"label {row['label']!r}", "Move the pattern to its family's file.")
-            if not isinstance(row["pattern"], (str, list)) or not row["pattern"]:
-                raise ResourceError(f"a phrase or a token-pattern list at {where}", "an empty or wrong-typed pattern", "Fix the pattern.")
+            if not isinstance(row["pattern"], str) or not row["pattern"].strip():
+                raise ResourceError(f"a non-empty phrase string at {where}", "an empty or wrong-typed pattern", "Fix the pattern.")
             if not str(row["id"]).startswith(family + "."):
                 raise ResourceError(f"an id starting with '{family}.' at {where}", f"id {row['id']!r}", "Rename the id.")
-            if row.get("attr", "NORM") not in ("NORM", "LOWER"):
-                raise ResourceError(f"attr NORM or LOWER at {where}", f"attr {row['attr']!r}", "Fix the attr.")
+            if row.get("attr", "NORM") not in _ATTRS:
+                raise ResourceError(f"attr in {_ATTRS} at {where}", f"attr {row['attr']!r}", "Fix the attr.")
             if "code" in row:
                 prev = code_of.setdefault(row["id"], row["code"])
                 if prev != row["code"]:
@@ -116,48 +123,33 @@ class CueMatcher:
         self.name = name
         lex = load_lexicon()
         self.code_of = lex.code_of
-        self.phrase_norm = PhraseMatcher(nlp.vocab, attr="NORM")
-        self.phrase_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher = Matcher(nlp.vocab)
+        self.matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in _ATTRS}
         strings = nlp.vocab.strings
         self._meta: dict[int, tuple[str, str]] = {}
-        norm_groups: dict[str, list[Doc]] = {}
-        lower_groups: dict[str, list[Doc]] = {}
-        token_groups: dict[str, list[list[dict]]] = {}
+        groups: dict[str, dict[str, list[str]]] = {attr: {} for attr in _ATTRS}
         for row in lex.patterns:
             key = f"{row['label']}|{row['id']}"
             self._meta[strings.add(key)] = (row["label"], row["id"])
-            pat = row["pattern"]
-            if isinstance(pat, str):
-                target = lower_groups if row.get("attr") == "LOWER" else norm_groups
-                target.setdefault(key, []).append(nlp.make_doc(pat))
-            else:
-                token_groups.setdefault(key, []).append(pat)
-        for key, docs in norm_groups.items():
-            self.phrase_norm.add(key, docs)
-        for key, docs in lower_groups.items():
-            self.phrase_lower.add(key, docs)
-        for key, pats in token_groups.items():
-            self.matcher.add(key, pats)
+            groups[row.get("attr", "NORM")].setdefault(key, []).append(row["pattern"])
+        for attr, by_key in groups.items():
+            for key, phrases in by_key.items():
+                self.matchers[attr].add(key, list(nlp.tokenizer.pipe(phrases)))
+        self._active = [m for attr, m in self.matchers.items() if groups[attr]]
 
     def match(self, doc: Doc) -> list[tuple[int, int, str, str]]:
         """Return ``(start, end, family, cue_id)`` after longest-match filtering."""
-        raw = self.phrase_norm(doc) + self.phrase_lower(doc) + self.matcher(doc)
+        meta = self._meta
+        raw = [(s, e, meta[m]) for matcher in self._active for m, s, e in matcher(doc)]
         if not raw:
             return []
-        found = {(s, e, self._meta[m]) for m, s, e in raw}
-        ordered = sorted(found, key=lambda x: (x[0] - x[1], x[0]))  # longest first
+        ordered = sorted(set(raw), key=lambda x: (x[0] - x[1], x[0]))  # longest first
         taken: list[tuple[int, int]] = []
         kept: list[tuple[int, int, str, str]] = []
         for s, e, (family, cue_id) in ordered:
-            clash = False
-            for ts, te in taken:
-                if s < te and ts < e and not (s == ts and e == te):
-                    clash = True
-                    break
-            if not clash:
-                taken.append((s, e))
-                kept.append((s, e, family, cue_id))
+            if any(s < te and ts < e and not (s == ts and e == te) for ts, te in taken):
+                continue
+            taken.append((s, e))
+            kept.append((s, e, family, cue_id))
         kept.sort()
         return kept
 

@@ -16,11 +16,9 @@ from spacy.tokens import Doc
 from . import context as _context  # noqa: F401  (registers the component factories)
 from . import cues as _cues  # noqa: F401
 from . import sections as _sections  # noqa: F401
-from .tokenizer import customise_tokenizer
+from .tokenizer import TextKeepingTokenizer, customise_tokenizer
 
 PIPE_NAMES = ("ptcode_lemmatizer", "ptcode_sections", "ptcode_cues", "ptcode_context")
-
-
 @Language.component("ptcode_lemmatizer")
 def lookup_lemmatizer(doc: Doc) -> Doc:
     """Lookup lemmatizer: the lexeme NORM already holds the looked-up lowercase lemma."""
@@ -34,6 +32,7 @@ def get_nlp() -> Language:
     """The shared pipeline (built on first use, then cached)."""
     nlp = spacy.blank("en")
     customise_tokenizer(nlp)
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     return nlp

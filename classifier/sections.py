@@ -13,12 +13,16 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .tokenizer import doc_text
 from .resources import check_keys, load_json
 
 SECTION_CONTEXTS = ("performed", "historical", "assessment", "planned")
+SENT_IDS = "ptcode_sentence_ids"  # doc.user_data key: sentence index of every token
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,30 +65,37 @@ if not Doc.has_extension("sections"):
     Doc.set_extension("sections", default=None)
 
 
+_BREAK = re.compile(r"\n|[.!?](?=\s)")
+_NOT_START = np.uint64(2**64 - 1)  # SENT_START -1 (uint64 wrap-around)
+
+
 @Language.component("ptcode_sections")
 def sections_component(doc: Doc) -> Doc:
-    """Set sentence starts and record the section each token belongs to."""
+    """Set sentence starts (line breaks, sentence-final punctuation, section headers) and
+    record the section each token belongs to. Works on character offsets with numpy, not
+    token by token."""
     n = len(doc)
     if n == 0:
         doc._.sections = []
+        doc.user_data[SENT_IDS] = np.zeros(0, dtype=np.int32)
         return doc
     table = section_table()
-    idx = [t.idx for t in doc]
-    starts = [False] * n
-    starts[0] = True
+    idx = doc.to_array([IDX])
+    text = doc_text(doc)
+    cuts = [m.end() for m in _BREAK.finditer(text)]
     sections: list[tuple[int, str, str]] = []
-    for start_char, _end, header in find_headers(doc.text):
-        i = bisect_right(idx, start_char) - 1
-        if i < 0 or idx[i] != start_char:
-            continue  # header not aligned with a token boundary
-        starts[i] = True
-        sections.append((i, table.name_of[header], table.context_of[header]))
-    for i in range(1, n):
-        prev = doc[i - 1]
-        if (prev.is_space and "\n" in prev.text) or prev.text in (".", "!", "?"):
-            starts[i] = True
-    for i, t in enumerate(doc):
-        t.is_sent_start = starts[i]
+    for start_char, _end, header in find_headers(text):
+        i = int(np.searchsorted(idx, start_char))
+        if i < n and idx[i] == start_char:
+            cuts.append(start_char)
+            sections.append((i, table.name_of[header], table.context_of[header]))
+    starts = np.full(n, _NOT_START, dtype=np.uint64)
+    starts[0] = 1
+    if cuts:
+        pos = np.searchsorted(idx, np.asarray(cuts, dtype=np.uint64))
+        starts[pos[pos < n]] = 1
+    doc.from_array([SENT_START], starts.reshape(-1, 1))
+    doc.user_data[SENT_IDS] = (np.cumsum(starts == 1) - 1).astype(np.int32)
     doc._.sections = sections
     return doc
 

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
+
+from spacy.tokens import Doc
 
 from .resources import load_json
 
@@ -36,12 +39,31 @@ def _lemma_table() -> dict[str, str]:
     return table
 
 
+NUMBER_NORM = "<num>"
+MMT_NORM = "<mmt>"
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*(?:/\d+)?$")
+_MMT = re.compile(r"^[0-5][+-]?/5$")
+_CARDINALS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred".split()
+)
+
+
 def make_lemmatize() -> Callable[[str], str]:
-    """Return ``word -> lemma``: lowercase, looked up, with a guarded plural fallback."""
+    """Return ``word -> lemma``: lowercase, looked up, with a guarded plural fallback.
+
+    Numbers (digits or cardinal words) share one norm, ``<num>``, and manual-muscle-test grades
+    ("4/5", "3+/5") share ``<mmt>``: number-shaped cues are then plain phrase patterns written
+    with any number ("9 x 9", "9 lb") and matched by the PhraseMatcher.
+    """
     table = _lemma_table()
 
     def lemmatize(word: str) -> str:
         low = word.lower()
+        if _MMT.match(low):
+            return MMT_NORM
+        if _NUMBER.match(low) or low in _CARDINALS:
+            return NUMBER_NORM
         hit = table.get(low)
         if hit is not None:
             return hit
@@ -86,6 +108,33 @@ def customise_tokenizer(nlp) -> None:  # noqa: ANN001 - spaCy Language
 
 
 def _escape(unit: str) -> str:
-    import re
-
     return re.escape(unit)
+
+
+TEXT_KEY = "ptcode_text"
+
+
+class TextKeepingTokenizer:
+    """Wraps the tokenizer and keeps the input string in ``doc.user_data``: components read
+    it from there, because ``Doc.text`` is rebuilt token by token on every access."""
+
+    def __init__(self, tokenizer) -> None:  # noqa: ANN001
+        self.inner = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.inner(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):  # noqa: ANN001, ANN201
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - delegate everything else
+        return getattr(self.inner, name)
+
+
+def doc_text(doc: Doc) -> str:
+    """The text of ``doc`` without rebuilding it from the tokens when the tokenizer kept it."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if text is not None else doc.text
