@@ -1,7 +1,7 @@
 """Benchmark: maintained clinical context libraries vs ptcode's own context component.
 
 What it measures
-    Texts per second (best of --runs timed passes after one warm-up pass) over the "text"
+    Texts per second (best of --runs interleaved timed passes after a warm-up) over the "text"
     field of training_data/segments/*.jsonl, repeated to --n texts (default 20,000), for:
 
       a  tokenizer       spacy.blank("en").tokenizer.pipe(texts)          (the yardstick)
@@ -145,14 +145,10 @@ def consume(kind: str, runner, texts: list[str]) -> None:
         pass
 
 
-def best_rate(kind: str, runner, texts: list[str], runs: int) -> float:
-    consume(kind, runner, texts[:2000])  # warm-up: vocab, caches, lazy init
-    best = float("inf")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        consume(kind, runner, texts)
-        best = min(best, time.perf_counter() - t0)
-    return len(texts) / best
+def timed(kind: str, runner, texts: list[str]) -> float:
+    t0 = time.perf_counter()
+    consume(kind, runner, texts)
+    return time.perf_counter() - t0
 
 
 def main() -> None:
@@ -164,10 +160,17 @@ def main() -> None:
     texts = load_texts(args.n)
     print(f"spaCy {spacy.__version__}, medspacy {getattr(medspacy, '__version__', '?')}, "
           f"{len(texts)} texts, best of {args.runs}, batch_size={BATCH}")
-    rates: dict[str, float] = {}
-    for name, (kind, runner) in build().items():
-        rates[name] = best_rate(kind, runner, texts, args.runs)
-        print(f"  measured {name.strip()}", file=sys.stderr, flush=True)
+    configs = build()
+    for kind, runner in configs.values():
+        consume(kind, runner, texts[:2000])  # warm-up: vocab, caches, lazy init
+    # Rounds are interleaved (every configuration once per round) so that a burst of load from
+    # another process hurts one pass of each configuration, not all passes of one.
+    best = dict.fromkeys(configs, float("inf"))
+    for rnd in range(args.runs):
+        for name, (kind, runner) in configs.items():
+            best[name] = min(best[name], timed(kind, runner, texts))
+        print(f"  round {rnd + 1}/{args.runs} done", file=sys.stderr, flush=True)
+    rates = {name: len(texts) / secs for name, secs in best.items()}
 
     tok, base = rates["a  tokenizer"], rates["c  ptcode - context"]
     print(f"\n{'configuration':32} {'texts/s':>9} {'cost x tok':>11} {'context x tok':>14}")

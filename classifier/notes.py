@@ -23,9 +23,11 @@ from .sections import find_headers, section_table
 from .types import LineItem, NoteAnalysis, Suggestion
 
 THREE = ("97110", "97112", "97530")
+QUOTE_MINUTES_MAX = 40
+_DICTATED_PUNCTUATION = re.compile(r"\b(?:period|full stop|comma|new paragraph|new line)\b", re.IGNORECASE)
 _NUM = r"(\d{1,3})"
 _MIN_WORD = r"(?:minutes|minute|mins|min|mns|mn)\b\.?"
-_HEADER_SEP = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
+_HEADER_SEP = re.compile(r"\s*(?:(?<!\d):(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
 
 
 @lru_cache(maxsize=1)
@@ -36,14 +38,19 @@ def _conf() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     conf = _conf()
-    words = "|".join(sorted((re.escape(w) for w in conf["number_words"]), key=len, reverse=True))
-    names = "|".join(sorted((re.escape(n) for n in conf["block_names"]), key=len, reverse=True))
+    nums = conf["number_words"]
+    tens = "|".join(w for w, v in nums.items() if v >= 20 and v % 10 == 0)
+    units = "|".join(w for w, v in nums.items() if v < 10)
+    single = "|".join(sorted(nums, key=len, reverse=True))
+    words = rf"(?:{tens})[- ](?:{units})|{single}"
+    names = "|".join(sorted((re.escape(n) for n in conf["block_names"] + conf["session_names"]), key=len, reverse=True))
     return {
         "minutes": re.compile(
-            rf"(?:(?<![\d:.])(?P<n>\d{{1,3}})\s*(?:-\s*\d{{1,3}}\s*)?{_MIN_WORD}"
+            rf"(?:(?<![\d:.])(?P<n>\d{{1,3}})(?:-\d{{1,3}})?\s*{_MIN_WORD}"
             rf"|(?<![\w.])(?P<w>{words})\s+{_MIN_WORD}"
             rf"|(?<![\d:.])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)"
-            r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2}))",
+            r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})"
+            r"|\b(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?:-|\u2013|to)\s*(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\b)",
             re.IGNORECASE,
         ),
         "units": re.compile(rf"{_NUM}\s*units?\b|\bx\s*{_NUM}\s*units?\b", re.IGNORECASE),
@@ -52,10 +59,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "total_treatment": re.compile(
-            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|total\s+minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,3})",
+            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|total\s+minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,3}|[a-z]+(?:[- ][a-z]+)?\s+minutes)",
             re.IGNORECASE,
         ),
         "block_name": re.compile(rf"^(?:{names}|\d{{5}})$", re.IGNORECASE),
+        "block_suffix": re.compile(rf"(?:^|\s)(?:{names})$", re.IGNORECASE),
         "code": re.compile(r"\b9\d{4}\b|\bG0283\b"),
         "bullet": re.compile(r"^[\s\-*\u2022>\d.)]*?(?=\S)"),
     }
@@ -71,6 +79,7 @@ class Segment:
     code: str | None = None
     block: "Segment | None" = None  # the bare block header this line sits under
     weak_minutes: bool = False  # minutes read from inside the description, not a header or line end
+    header_code: str | None = None  # the code the block's header names (minutes follow the block)
 
 
 @dataclass
@@ -87,14 +96,15 @@ def minutes_in(text: str) -> list[tuple[int, int, int]]:
         if m.group("n"):
             v = int(m.group("n"))
         elif m.group("w"):
-            v = words[m.group("w").lower()]
+            v = sum(words[w] for w in re.split(r"[- ]", m.group("w").lower()))
         elif m.group("q"):
             v = int(m.group("q"))
-            if v > 60:
-                continue
+            if v > QUOTE_MINUTES_MAX:
+                continue  # "60'" and more is far likelier a distance in feet
         else:
-            a = int(m.group("h1")) * 60 + int(m.group("m1"))
-            b = int(m.group("h2")) * 60 + int(m.group("m2"))
+            h1, m1, h2, m2 = (m.group("h1"), m.group("m1"), m.group("h2"), m.group("m2")) if m.group("h1") else (m.group("h3"), m.group("m3"), m.group("h4"), m.group("m4"))
+            a = int(h1) * 60 + int(m1)
+            b = int(h2) * 60 + int(m2)
             if b < a:
                 b += 12 * 60
             v = b - a
@@ -146,7 +156,22 @@ def _header_prefix(line: str) -> tuple[int, str] | None:
         words = _header_words(prefix)
         if (not words and pats["code"].search(prefix)) or (words and pats["block_name"].match(words)):
             return m.end(), prefix
+        if words and len(words.split()) <= 5 and pats["block_suffix"].search(words) and minutes_in(prefix):
+            return m.end(), prefix  # "AM (30 min): Ther act 15 min - ..."
         return None
+    return None
+
+
+def header_code(fragment: str) -> str | None:
+    """The code a header fragment names: a CPT code in it, else its block name's code."""
+    codes = _patterns()["code"].findall(fragment)
+    if codes:
+        return codes[-1]
+    words = _header_words(fragment)
+    block_codes = _conf()["block_codes"]
+    for name in sorted(block_codes, key=len, reverse=True):
+        if words == name or words.endswith(" " + name):
+            return block_codes[name]
     return None
 
 
@@ -161,22 +186,39 @@ def _is_bare_header(line: str) -> bool:
 
 
 def _is_code_only(line: str) -> bool:
-    """A line with codes and minutes or units but no description ("97110 x3 units (45 min)")."""
-    return bool(_patterns()["code"].search(line)) and not _header_words(line).replace("units", "").replace("unit", "").replace("min", "").strip()
+    """A line with codes and minutes or units but no description ("97110 x3 units (45 min)",
+    "Billed: 97110 x2, 97112 x1")."""
+    if not _patterns()["code"].search(line):
+        return False
+    filler = set(_conf()["billing_words"])
+    return not [w for w in _header_words(line).split() if w not in filler]
 
 
 _CONTINUATION = frozenset(" \t-*\u2022>0123456789")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z(])")
 
 
+_UNCHECKED = re.compile(r"\[\s*\]\s*[^\[]*")
+_BLANK_NUMBER = re.compile(r"_+\s*(\d{1,3})\s*_+|(?<=[\s:=])(\d{1,3})(?=\s*(?:\[|$))")
+
+
 def _billing_pairs(line: str) -> dict[str, int]:
     """``{code: minutes}`` from a billing summary line ("[x] 97110 TherEx 20 min [x] 97112
-    NMR 10 min"): each minutes value preceded closely by a code or a block name."""
+    NMR 10 min", "[x] 97110 TE ___15___"): each minutes value preceded closely by a code or a
+    block name. Unchecked boxes ("[ ] 97530") are ignored."""
     pats = _patterns()
     block_codes = _conf()["block_codes"]
     pairs: dict[str, int] = {}
     last = 0
-    for ms, me, v in minutes_in(line):
+    line = _UNCHECKED.sub(lambda m: " " * len(m.group(0)), line) if "[" in line else line
+    found = minutes_in(line)
+    if "[" in line or "_" in line:
+        taken = {(a, b) for a, b, _ in found}
+        for m in _BLANK_NUMBER.finditer(line):
+            if not any(a <= m.start() < b for a, b in taken) and not pats["code"].fullmatch(m.group(0).strip("_ ")):
+                found.append((m.start(), m.end(), int(m.group(1) or m.group(2))))
+        found.sort()
+    for ms, me, v in found:
         window = line[last:ms]
         codes = pats["code"].findall(window)
         code = codes[-1] if codes else None
@@ -194,10 +236,16 @@ def _billing_pairs(line: str) -> dict[str, int]:
 
 def _is_billing_line(line: str) -> bool:
     """A billing summary: several code/minutes pairs, or codes with minutes and nothing else."""
-    pairs = _billing_pairs(line)
     if _is_code_only(line):
         return True
-    return len(pairs) >= 2 and len(pairs) >= len(minutes_in(line)) - 1
+    pairs = _billing_pairs(line)
+    if len(pairs) < 2 or len(pairs) < len(minutes_in(line)) - 1:
+        return False
+    names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
+    residue = _header_words(line)
+    for name in sorted(names, key=len, reverse=True):
+        residue = re.sub(rf"(?:^|\s){re.escape(name)}(?=\s|$)", " ", residue)
+    return len(residue.split()) <= 3
 
 
 def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
@@ -211,6 +259,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     ctx, sticky = "performed", False
     block: list[Segment] | None = None  # members of the current bare block header
     block_head: Segment | None = None
+    block_open = False
+    table_col: int | None = None  # the minutes column of a flattened table, once its header is seen
     for la, lb in _line_spans(text, 0, len(text)):
         a, b = _strip(text, la, lb)
         line = text[a:b]
@@ -226,7 +276,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if tt:
                 totals.timed = int(tt.group(1))
             if tr:
-                totals.treatment = int(tr.group(1))
+                found = minutes_in(tr.group(1)) if not tr.group(1).isdigit() else [(0, 0, int(tr.group(1)))]
+                if found:
+                    totals.treatment = found[0][2]
             block = block_head = None
             continue
         # section headers inside the line split it into parts with their own context
@@ -252,13 +304,27 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                     billed[code] = billed.get(code, 0) + v
                 continue
             if _is_bare_header(piece):
-                block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece))
-                block_head.block = block_head  # type: ignore[attr-defined]
+                block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece), header_code=header_code(piece))
+                block_head.block = block_head
+                block_open = piece.rstrip().endswith(":")  # a list header takes unindented lines too
                 block = []
                 segments.append(block_head)
                 continue
+            cells = [c.strip().lower() for c in piece.strip("|").split("|")] if piece.count("|") >= 2 else None
+            if cells is not None:
+                heads = set(_conf()["table_minute_headers"])
+                if any(c in heads for c in cells):
+                    table_col = next(i for i, c in enumerate(cells) if c in heads)
+                    continue  # the table's header row
+            else:
+                table_col = None
             new = _line_segments(text, pa, pb)
-            if block is not None and block_head is not None and _header_prefix(piece) is None:
+            if cells is not None and table_col is not None and table_col < len(cells) and len(new) == 1:
+                value = cells[table_col]
+                new[0].minutes = int(value) if value.isdigit() and 0 < int(value) <= 240 else None
+                new[0].weak_minutes = False
+            member = block is not None and block_head is not None and _header_prefix(piece) is None and (continuation or block_open)
+            if member:
                 for sg in new:
                     sg.block = block_head  # type: ignore[attr-defined]
             else:
@@ -275,11 +341,13 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     if prefix:
         mins = minutes_in(prefix)
         if mins:
-            return mins[0][2], False
+            return mins[-1][2], False  # "AM (30 min): Ther act 15 min -" bills 15
+    if prefix is not None and _units(prefix) is not None:
+        return None, False  # "TE 2 units - bike 12 min ...": units documented, minutes not
     mins = minutes_in(line)
     if not mins:
         return None, False
-    tail = line[mins[-1][1] :].strip(" .;,)]")
+    tail = _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :]).strip(" .;,)]")
     if not tail:
         return mins[-1][2], False
     head = line[: mins[0][0]].strip(" -*\u2022(")
@@ -291,23 +359,31 @@ def _units(line: str) -> int | None:
     return int(m.group(1) or m.group(2)) if m else None
 
 
+_INLINE_BLOCK = re.compile(r"(?<=[.;])\s+(?=\S)")
+
+
 def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     line = text[a:b]
+    starts = [0] + [m.end() for m in _INLINE_BLOCK.finditer(line) if _header_prefix(line[m.end() :]) is not None]
+    if len(starts) > 1 and _header_prefix(line) is not None:
+        # several headed blocks on one line: "Ther act 15 min - ... . Gait 15 min - ..."
+        bounds = starts + [len(line)]
+        return [s for i in range(len(starts)) for s in _line_segments(text, *_strip(text, a + bounds[i], a + bounds[i + 1]))]
     head = _header_prefix(line)
     if head is not None:
         _content_at, prefix = head
         mins, weak = _block_minutes(line, prefix)
-        return [Segment(a, b, mins, _units(prefix), weak_minutes=weak)]
+        return [Segment(a, b, mins, _units(prefix), weak_minutes=weak, header_code=header_code(prefix))]
     mins = minutes_in(line)
-    if len(mins) >= 2:
+    leading = bool(mins) and not line[: mins[0][0]].strip(" -*\u2022([")
+    closing = bool(mins) and not _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :]).strip(" .;,)]~")
+    if len(mins) >= 2 and not leading and not closing:
         parts = _split_on(line, (";", "|")) or _split_on(line, (",",))
-        if parts and sum(1 for p0, p1 in parts if minutes_in(line[p0:p1])) >= 2 and all(
-            _block_minutes(line[p0:p1])[0] is None or _header_prefix(line[p0:p1].strip()) is not None or len(minutes_in(line[p0:p1])) == 1
-            for p0, p1 in parts
-        ):
+        timed = [(p0, p1) for p0, p1 in parts or [] if minutes_in(line[p0:p1])]
+        if len(timed) >= 2 and all(not _block_minutes(line[p0:p1].strip())[1] for p0, p1 in timed):
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
     sentences = _sentences(line)
-    if len(line) > 160 and len(sentences) > 1:
+    if len(line) > 160 and len(sentences) > 1 and not leading and not closing:
         return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in sentences]
     mins, weak = _block_minutes(line)
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
@@ -349,8 +425,11 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         seg_text = text[seg.start : seg.end]
         if not seg_text.strip():
             continue
-        s = _shift(suggest_parsed(parse(seg_text), model), seg.start)
+        parsed = parse(seg_text)
+        s = _shift(suggest_parsed(parsed, model), seg.start)
         seg.suggestion = s
+        if s.code in THREE and _measurement_only(parsed):
+            continue
         if s.code in THREE:
             seg.code = s.code
         elif s.other_service:
@@ -364,8 +443,13 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             by_head.setdefault(id(seg.block), []).append(seg)
     for members in by_head.values():
         head = members[0].block
-        if head is None or head.minutes is None or any(m.minutes is not None for m in members):
+        if head is None or head.minutes is None:
             continue
+        one_code = len({m.code for m in members}) == 1
+        if not one_code and any(m.minutes is not None and not m.weak_minutes for m in members):
+            continue  # lines of different codes with their own minutes keep them
+        for m in members:
+            m.minutes = None  # durations inside the listed exercises; the header gives the block time
         counts: dict[str, int] = {}
         for m in members:
             counts[m.code] = counts.get(m.code, 0) + 1  # type: ignore[index]
@@ -380,6 +464,28 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             continue
         merged.append(seg)
     return merged
+
+
+_ONE_ON_ONE = re.compile(r"\b(?:1:1|1-on-1|one[- ]on[- ]one|individual(?:ly)?|separate(?:ly)?)\b", re.IGNORECASE)
+
+
+def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
+    """In a group-therapy note, the activities described belong to the group session: lines
+    without their own minutes and without a one-on-one marker are not separate line items."""
+    if not any(s.code == "97150" for s in segs) or _ONE_ON_ONE.search(text):
+        return segs
+    return [s for s in segs if s.code == "97150" or s.minutes is not None]
+
+
+def _measurement_only(parsed) -> bool:  # noqa: ANN001
+    """The segment's performed therapy cues are all findings (degrees, grades, vitals, scale
+    scores), with no exercise, technique, task or dosing: a measurement, not an intervention."""
+    from .cues import CORE_FAMILIES
+
+    values = set(_conf()["measurement_values"])
+    words = set(_conf()["measurement_words"])
+    core = [c.cue_id for c in parsed.cues if c.family in CORE_FAMILIES and c.context == "performed"]
+    return any(c in values for c in core) and all(c in values or c in words for c in core)
 
 
 def _shift(s: Suggestion, offset: int) -> Suggestion:
@@ -416,7 +522,11 @@ def discipline(text: str) -> set[str]:
 def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> NoteAnalysis:
     segs, totals, billed = segment_note(text)
     segs = classify_segments(text, segs, model)
+    segs = _fold_into_group(text, segs)
     by_code: dict[str, _Merged] = {}
+    for seg in segs:
+        if seg.minutes is None and seg.header_code and seg.header_code in billed:
+            seg.minutes = billed.pop(seg.header_code)  # the block named on the billing line
     weak_only: dict[str, bool] = {}
     for seg in segs:
         if seg.minutes is not None:

@@ -20,8 +20,9 @@ from .types import LABELS
 
 _REQUIRED = {"id", "name", "label", "priority", "reason", "confidence", "other_service"}
 _CONDITIONS = {"any_of", "all_of", "none_of", "mentioned_not_performed", "no_cues"}
-#: families whose code names the neighbouring service, strongest first
-_OTHER_PRIORITY = ("group", "other_code", "performance_test", "evaluation", "wheelchair", "orthotic", "self_care", "manual", "gait", "modality")
+#: families whose code names the neighbouring service; the family with most performed cues
+#: wins, ties go to the earlier family here
+_OTHER_PRIORITY = ("group", "other_code", "performance_test", "evaluation", "manual", "gait", "self_care", "wheelchair", "orthotic", "modality")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +94,20 @@ def load_rules() -> tuple[Rule, ...]:
 def other_service_code(parsed: Parsed) -> str | None:
     """The code of the strongest performed other-service cue, if any.
 
-    Families are ranked by ``_OTHER_PRIORITY``; within a family the most frequent code wins,
-    and a specific code ("97164") beats a range ("97161-97163").
+    Group therapy, a separately coded service, a formal test or an evaluation decide; otherwise
+    the family with the most performed cues wins (ties by ``_OTHER_PRIORITY``). Within a
+    family the most frequent code wins, and a specific code ("97164") beats a range.
     """
     code_of = load_lexicon().code_of
-    performed = [c for c in parsed.cues if c.context == "performed" and c.cue_id in code_of]
-    for fam in _OTHER_PRIORITY:
-        hits = Counter(code_of[c.cue_id] for c in performed if c.family == fam)
-        if hits:
-            return max(hits, key=lambda code: ("-" not in code, hits[code], code))
-    return None
+    performed = [c for c in parsed.cues if c.context == "performed" and c.cue_id in code_of and c.family in _OTHER_PRIORITY]
+    if not performed:
+        return None
+    per_family = Counter(c.family for c in performed)
+    # group, a named other service, a test or an evaluation decide whatever else is mentioned
+    decisive = [f for f in _OTHER_PRIORITY[:4] if per_family[f]]
+    fam = decisive[0] if decisive else max(per_family, key=lambda f: (per_family[f], -_OTHER_PRIORITY.index(f)))
+    hits = Counter(code_of[c.cue_id] for c in performed if c.family == fam)
+    return max(hits, key=lambda code: ("-" not in code, hits[code], code))
 
 
 def apply(parsed: Parsed, rules: tuple[Rule, ...] | None = None) -> RuleResult:

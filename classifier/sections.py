@@ -49,7 +49,7 @@ def section_table() -> SectionTable:
     # start of text / line, or after a sentence end; optional bullet; header; ':' or ' -'
     pattern = (
         r"(?:^|(?<=\n)|(?<=[.!?]\s))[ \t\-*\u2022]*"
-        rf"(?P<h>(?:{word_alt})(?=\s*(?::|\s-\s))|[{letter_alt}](?=\s*:))"
+        rf"(?P<h>(?:{word_alt})(?=\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
     )
     return SectionTable(re.compile(pattern, re.IGNORECASE), context_of, name_of)
 

@@ -52,16 +52,24 @@ def make_pipeline(C: float) -> Any:
     )
 
 
-def out_of_fold(X: list[dict[str, float]], y: list[str], groups: list[str], C: float) -> np.ndarray:
-    """Leave-one-group-out probabilities, columns in ``LABELS`` order."""
+def _fold(X: list[dict[str, float]], ya: np.ndarray, test: np.ndarray, C: float) -> np.ndarray:
+    pipe = make_pipeline(C).fit([x for x, t in zip(X, test) if not t], ya[~test])
+    cols = [list(pipe.classes_).index(c) for c in LABELS]
+    return pipe.predict_proba([x for x, t in zip(X, test) if t])[:, cols]
+
+
+def out_of_fold(X: list[dict[str, float]], y: list[str], groups: list[str], C: float, n_jobs: int = 2) -> np.ndarray:
+    """Leave-one-group-out probabilities, columns in ``LABELS`` order (folds run in parallel;
+    each fold is deterministic, so the result does not depend on ``n_jobs``)."""
+    from joblib import Parallel, delayed
+
     probs = np.zeros((len(y), len(LABELS)))
     ya = np.asarray(y)
     ga = np.asarray(groups)
-    for g in sorted(set(groups)):
-        test = ga == g
-        pipe = make_pipeline(C).fit([x for x, t in zip(X, test) if not t], ya[~test])
-        cols = [list(pipe.classes_).index(c) for c in LABELS]
-        probs[test] = pipe.predict_proba([x for x, t in zip(X, test) if t])[:, cols]
+    masks = [ga == g for g in sorted(set(groups))]
+    parts = Parallel(n_jobs=n_jobs)(delayed(_fold)(X, ya, m, C) for m in masks)
+    for m, p in zip(masks, parts):
+        probs[m] = p
     return probs
 
 
