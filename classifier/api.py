@@ -161,6 +161,21 @@ def analyze_note(text: str, *, rule: Literal["cms", "ama"] = "cms", model: str |
     return analyze(text, rule=rule, model=resolve_model(model))
 
 
+def audit_note(
+    text: str,
+    billed: str | dict[str, int],
+    *,
+    rule: Literal["cms", "ama"] = "cms",
+    model: str | Path | LinearModel | None = None,
+    max_chars: int = MAX_CHARS,
+):  # noqa: ANN201 - returns classifier.audit.AuditResult
+    """Compare billed codes and units (``"97110x2;97530x1"``) with what the note documents."""
+    from .audit import audit, parse_billed
+
+    billed_units = parse_billed(billed)
+    return audit(analyze_note(text, rule=rule, model=model, max_chars=max_chars), billed_units, rule)
+
+
 def load(model_dir: str | Path) -> LinearModel:
     """Load a model directory (verified against its manifest)."""
     return load_model(model_dir)

@@ -25,6 +25,8 @@ from .errors import DataFormatError, InputError, PtcodeError, describe
 Format = Literal["csv", "jsonl"]
 CSV_SEGMENT_FIELDS = ["id", "status", "error", "code", "confidence", "needs_review", "explanation", "evidence", "alternatives", "decided_by", "other_service"]
 CSV_NOTE_FIELDS = ["id", "status", "error", "items", "total_timed_minutes", "units_cms", "units_ama", "warnings"]
+CSV_AUDIT_FIELDS = ["id", "status", "error", "billed", "flags", "items", "total_timed_minutes", "units_cms", "units_ama", "warnings"]
+Mode = Literal["segments", "notes", "audit"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -38,6 +40,7 @@ class InRow:
     id: str
     text: str | None
     error: PtcodeError | None = None
+    billed: object = None  # audit mode: the billed codes field
 
 
 def detect_format(path: str | Path, explicit: str | None = None) -> Format:
@@ -65,7 +68,7 @@ def _open_text(path: str | Path) -> io.TextIOBase:
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
 
 
-def read_rows(path: str | Path, fmt: Format, text_column: str = "text", id_column: str = "id") -> Iterator[InRow]:
+def read_rows(path: str | Path, fmt: Format, text_column: str = "text", id_column: str = "id", billed_column: str | None = None) -> Iterator[InRow]:
     """Stream input rows. Structural problems of one row become that row's error; problems
     with the whole file (missing column, unreadable) raise ``DataFormatError``."""
     try:
@@ -74,9 +77,9 @@ def read_rows(path: str | Path, fmt: Format, text_column: str = "text", id_colum
         raise InputError("a readable input file", f"{type(exc).__name__} opening it", "Check the path and permissions.") from None
     with fh:
         if fmt == "csv":
-            yield from _read_csv(fh, text_column, id_column)
+            yield from _read_csv(fh, text_column, id_column, billed_column)
         else:
-            yield from _read_jsonl(fh, text_column, id_column)
+            yield from _read_jsonl(fh, text_column, id_column, billed_column)
 
 
 def _decode_guard(lines: Iterable[str]) -> Iterator[str]:
@@ -86,7 +89,7 @@ def _decode_guard(lines: Iterable[str]) -> Iterator[str]:
         raise DataFormatError("UTF-8 or UTF-16 (with BOM) text", "bytes that are not valid UTF-8", "Re-save the file as UTF-8.") from None
 
 
-def _read_jsonl(fh: io.TextIOBase, text_column: str, id_column: str) -> Iterator[InRow]:
+def _read_jsonl(fh: io.TextIOBase, text_column: str, id_column: str, billed_column: str | None = None) -> Iterator[InRow]:
     index = 0
     for lineno, line in enumerate(_decode_guard(fh), 1):
         if not line.strip():
@@ -111,11 +114,11 @@ def _read_jsonl(fh: io.TextIOBase, text_column: str, id_column: str) -> Iterator
         elif not isinstance(text, str):
             yield InRow(index, rid, None, InputError(f"{text_column!r} as a string", describe(text), "Fix the row."))
         else:
-            yield InRow(index, rid, text)
+            yield InRow(index, rid, text, billed=obj.get(billed_column) if billed_column else None)
         index += 1
 
 
-def _read_csv(fh: io.TextIOBase, text_column: str, id_column: str) -> Iterator[InRow]:
+def _read_csv(fh: io.TextIOBase, text_column: str, id_column: str, billed_column: str | None = None) -> Iterator[InRow]:
     reader = csv.reader(_decode_guard(fh))
     try:
         header = next(reader)
@@ -128,6 +131,9 @@ def _read_csv(fh: io.TextIOBase, text_column: str, id_column: str) -> Iterator[I
         raise DataFormatError(f"a {text_column!r} column", f"columns {header[:20]}", "Pass --text-column with one of them.")
     ti = header.index(text_column)
     ii = header.index(id_column) if id_column in header else None
+    if billed_column is not None and billed_column not in header:
+        raise DataFormatError(f"a {billed_column!r} column", f"columns {header[:20]}", "Pass --billed-column with one of them.")
+    bi = header.index(billed_column) if billed_column is not None else None
     index = 0
     while True:
         try:
@@ -144,7 +150,7 @@ def _read_csv(fh: io.TextIOBase, text_column: str, id_column: str) -> Iterator[I
         if ti >= len(rec):
             yield InRow(index, rid, None, DataFormatError(f"{len(header)} columns", f"{len(rec)} columns in record {index + 1}", "Check quoting."))
         else:
-            yield InRow(index, rid, rec[ti])
+            yield InRow(index, rid, rec[ti], billed=rec[bi] if bi is not None and bi < len(rec) else None)
         index += 1
 
 
@@ -164,6 +170,9 @@ def flatten_segment(row: dict[str, Any]) -> dict[str, Any]:
 
 def flatten_note(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: row.get(k) for k in ("id", "status", "error", "total_timed_minutes")}
+    if "flags" in row:
+        out["billed"] = "; ".join(f"{c}x{n}" for c, n in (row.get("billed") or {}).items())
+        out["flags"] = " | ".join(f["message"] + (" (" + "; ".join(f'"{q}"' for q in f["evidence"]) + ")" if f["evidence"] else "") for f in row.get("flags") or [])
     out["items"] = "; ".join(f"{i['code']}:{i['minutes'] if i['minutes'] is not None else '?'}min" for i in row.get("items") or [])
     units = row.get("units") or {}
     out["units_cms"] = "; ".join(f"{k}x{v}" for k, v in (units.get("cms") or {}).items())
@@ -175,9 +184,10 @@ def flatten_note(row: dict[str, Any]) -> dict[str, Any]:
 class RowWriter:
     """Writes result rows to a temporary file; ``commit`` renames it into place."""
 
-    def __init__(self, out: str | Path | None, fmt: Format, notes: bool = False) -> None:
+    def __init__(self, out: str | Path | None, fmt: Format, mode: Mode = "segments") -> None:
         self.fmt = fmt
-        self.notes = notes
+        self.notes = mode != "segments"
+        self.mode = mode
         self.final = Path(out) if out not in (None, "-") else None
         self.count = 0
         if self.final is not None:
@@ -191,7 +201,7 @@ class RowWriter:
             self.fh = sys.stdout
         self._csv = None
         if fmt == "csv":
-            fields = CSV_NOTE_FIELDS if notes else CSV_SEGMENT_FIELDS
+            fields = {"segments": CSV_SEGMENT_FIELDS, "notes": CSV_NOTE_FIELDS, "audit": CSV_AUDIT_FIELDS}[mode]
             self._csv = csv.DictWriter(self.fh, fieldnames=fields, extrasaction="ignore")
             self._csv.writeheader()
 
@@ -221,8 +231,8 @@ class RowWriter:
 
 
 @contextmanager
-def row_writer(out: str | Path | None, fmt: Format, notes: bool = False) -> Iterator[RowWriter]:
-    w = RowWriter(out, fmt, notes)
+def row_writer(out: str | Path | None, fmt: Format, mode: Mode = "segments") -> Iterator[RowWriter]:
+    w = RowWriter(out, fmt, mode)
     try:
         yield w
     except BaseException:
@@ -231,9 +241,11 @@ def row_writer(out: str | Path | None, fmt: Format, notes: bool = False) -> Iter
     w.commit()
 
 
-def error_row(row_id: str, err: PtcodeError | str, notes: bool = False) -> dict[str, Any]:
+def error_row(row_id: str, err: PtcodeError | str, mode: Mode = "segments") -> dict[str, Any]:
     msg = str(err)
-    if notes:
+    if mode == "audit":
+        return {"id": row_id, "status": "error", "error": msg, "billed": {}, "flags": [], "items": [], "total_timed_minutes": None, "units": {}, "warnings": []}
+    if mode == "notes":
         return {"id": row_id, "status": "error", "error": msg, "items": [], "total_timed_minutes": None, "units": {}, "warnings": []}
     return {"id": row_id, "status": "error", "error": msg, "code": None, "confidence": None, "needs_review": None, "explanation": None,
             "evidence": [], "alternatives": [], "decided_by": None, "other_service": None}
@@ -247,7 +259,8 @@ def run_batch(
     out_fmt: Format | None = None,
     text_column: str = "text",
     id_column: str = "id",
-    notes: bool = False,
+    mode: Mode = "segments",
+    billed_column: str = "billed",
     workers: int = 1,
     model: Any = None,
     max_chars: int | None = None,
@@ -258,11 +271,11 @@ def run_batch(
     from .scoring import score_rows
 
     out_fmt = out_fmt or fmt
-    rows = read_rows(inp, fmt, text_column, id_column)
+    rows = read_rows(inp, fmt, text_column, id_column, billed_column if mode == "audit" else None)
     failed = 0
     total = 0
-    with row_writer(out, out_fmt, notes) as w:
-        for result in score_rows(rows, notes=notes, workers=workers, model=model, max_chars=max_chars, rule=rule):
+    with row_writer(out, out_fmt, mode) as w:
+        for result in score_rows(rows, mode=mode, workers=workers, model=model, max_chars=max_chars, rule=rule):
             w.write(result)
             total += 1
             failed += result["status"] != "ok"

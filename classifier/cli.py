@@ -160,6 +160,12 @@ def batch(
     model: ModelOpt = None,
 ) -> None:
     """Score a CSV or JSONL file: one output row per input row, in order."""
+    _run_rows(inp, out, fmt, "notes" if notes else "segments", text_column=text_column, id_column=id_column, workers=workers, rule=rule, model=model)
+
+
+def _run_rows(inp: str, out: str | None, fmt: FormatChoice | None, mode: str, *, text_column: str, id_column: str,
+              workers: int, rule: RuleChoice, model: Path | None, billed_column: str = "billed") -> None:
+    """Shared by ``batch`` and ``audit``: stream IN to OUT, report counts, exit 1 if rows failed."""
     from .batch import detect_format, run_batch
 
     try:
@@ -168,8 +174,8 @@ def batch(
         if inp != "-" and not Path(inp).is_file():
             fail(f"expected a readable input file; got a path that does not exist ({Path(inp).name}).")
         _load_model(model)
-        total, failed = run_batch(inp, out, fmt=in_fmt, out_fmt=out_fmt, text_column=text_column, id_column=id_column,
-                                  notes=notes, workers=workers, model=model, rule=rule.value, on_row=_progress())
+        total, failed = run_batch(inp, out, fmt=in_fmt, out_fmt=out_fmt, text_column=text_column, id_column=id_column, mode=mode,  # type: ignore[arg-type]
+                                  billed_column=billed_column, workers=workers, model=model, rule=rule.value, on_row=_progress())
     except PtcodeError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
@@ -177,6 +183,22 @@ def batch(
     typer.echo(f"ptcode: {total} rows, {failed} failed", err=True)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command(epilog="Examples:\n\n  ptcode audit claims.csv -o flags.csv\n\n  ptcode audit visits.jsonl --billed-column cpt --rule ama -o out.jsonl")
+def audit(
+    inp: Annotated[str, typer.Argument(metavar="IN", help="CSV or JSONL: note text plus billed codes such as 97110x2;97530x1.")],
+    out: Annotated[Optional[str], typer.Option("-o", "--out", help="Output file (same format by extension; default standard output).")] = None,
+    text_column: Annotated[str, typer.Option("--text-column", help="Column / field holding the note.")] = "text",
+    id_column: Annotated[str, typer.Option("--id-column", help="Column / field holding the row id.")] = "id",
+    billed_column: Annotated[str, typer.Option("--billed-column", help="Column / field holding the billed codes and units.")] = "billed",
+    fmt: Annotated[Optional[FormatChoice], typer.Option("--format", help="Input format when the extension does not say.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (output stays in input order).")] = 1,
+    rule: Annotated[RuleChoice, typer.Option("--rule", help="Unit rule: cms or ama.")] = RuleChoice.cms,
+    model: ModelOpt = None,
+) -> None:
+    """Flag billed codes the note does not support, documented services not billed, and units above or below what the minutes support."""
+    _run_rows(inp, out, fmt, "audit", text_column=text_column, id_column=id_column, workers=workers, rule=rule, model=model, billed_column=billed_column)
 
 
 def _progress():  # noqa: ANN202

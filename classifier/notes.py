@@ -564,10 +564,6 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     )
 
 
-def analyze_both(res: NoteAnalysis) -> dict[str, Any]:
-    return res.to_dict()
-
-
 def _warnings(text: str, items: list[LineItem], by_code: dict[str, _Merged], totals: Totals, cms, rule: str) -> list[str]:  # noqa: ANN001
     out: list[str] = []
     codes = {i.code for i in items}

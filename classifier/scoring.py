@@ -54,9 +54,9 @@ def _model_arg(model: Any) -> str | None:
     raise TypeError("workers need the model as a path")
 
 
-def score_chunk(rows: list[InRow], notes: bool, model: str | None, max_chars: int | None, rule: str) -> list[dict[str, Any]]:
+def score_chunk(rows: list[InRow], mode: str, model: str | None, max_chars: int | None, rule: str) -> list[dict[str, Any]]:
     """Score one chunk of input rows into output rows (runs in a worker process)."""
-    from .api import MAX_CHARS, analyze_note, check_text, resolve_model, suggest_parsed
+    from .api import MAX_CHARS, analyze_note, audit_note, check_text, resolve_model, suggest_parsed
     from .evidence import parse_many
 
     limit = max_chars or MAX_CHARS
@@ -65,23 +65,24 @@ def score_chunk(rows: list[InRow], notes: bool, model: str | None, max_chars: in
     todo: list[tuple[int, InRow]] = []
     for k, r in enumerate(rows):
         if r.error is not None:
-            out[k] = error_row(r.id, r.error, notes)
+            out[k] = error_row(r.id, r.error, mode)  # type: ignore[arg-type]
             continue
         try:
             check_text(r.text, limit)
         except PtcodeError as exc:
-            out[k] = error_row(r.id, exc, notes)
+            out[k] = error_row(r.id, exc, mode)  # type: ignore[arg-type]
             continue
         todo.append((k, r))
-    if notes:
+    if mode in ("notes", "audit"):
         for k, r in todo:
             try:
-                res = analyze_note(r.text, rule=rule, model=lm, max_chars=limit)  # type: ignore[arg-type]
-                from .notes import analyze_both
-
-                out[k] = {"id": r.id, "status": "ok", "error": None, **analyze_both(res)}
+                if mode == "audit":
+                    res = audit_note(r.text, r.billed, rule=rule, model=lm, max_chars=limit)  # type: ignore[arg-type]
+                else:
+                    res = analyze_note(r.text, rule=rule, model=lm, max_chars=limit)  # type: ignore[arg-type]
+                out[k] = {"id": r.id, "status": "ok", "error": None, **res.to_dict()}
             except PtcodeError as exc:
-                out[k] = error_row(r.id, exc, notes)
+                out[k] = error_row(r.id, exc, mode)  # type: ignore[arg-type]
     else:
         for (k, r), parsed in zip(todo, parse_many(r.text for _, r in todo)):
             s = suggest_parsed(parsed, lm)
@@ -89,8 +90,8 @@ def score_chunk(rows: list[InRow], notes: bool, model: str | None, max_chars: in
     return out  # type: ignore[return-value]
 
 
-def score_rows(rows: Iterable[InRow], *, notes: bool = False, workers: int = 1, model: Any = None, max_chars: int | None = None, rule: str = "cms") -> Iterator[dict[str, Any]]:
+def score_rows(rows: Iterable[InRow], *, mode: str = "segments", workers: int = 1, model: Any = None, max_chars: int | None = None, rule: str = "cms") -> Iterator[dict[str, Any]]:
     from functools import partial
 
-    func = partial(score_chunk, notes=notes, model=_model_arg(model), max_chars=max_chars, rule=rule)
+    func = partial(score_chunk, mode=mode, model=_model_arg(model), max_chars=max_chars, rule=rule)
     yield from ordered_map(func, chunks(rows, CHUNK), workers)

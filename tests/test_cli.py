@@ -142,3 +142,21 @@ def test_evaluate_missing_file():
 
 def test_model_option_refuses_a_bad_directory(tmp_path):
     assert_one_line_error(run("suggest", "--model", str(tmp_path), "bridges 3x10"))
+
+
+def test_audit_csv(tmp_path):
+    inp = tmp_path / "claims.csv"
+    inp.write_text('id,text,billed\n1,"TE 16 min: clams RTB 3x15, bridges 3x12\nTA 12 min: car transfer x3 min A","97110x1;97112x1"\n', encoding="utf-8")
+    out = tmp_path / "flags.csv"
+    r = run("audit", str(inp), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    import csv
+
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert "97112 billed" in row["flags"] and "97530 documented" in row["flags"]
+
+
+def test_audit_missing_billed_column(tmp_path):
+    inp = tmp_path / "claims.csv"
+    inp.write_text("id,text\n1,clams\n", encoding="utf-8")
+    assert_one_line_error(run("audit", str(inp), "-o", str(tmp_path / "o.csv")))

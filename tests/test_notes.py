@@ -92,3 +92,37 @@ def test_lone_service_under_eight_minutes():
     n = analyze_note("TE 6 min: clams 3x10 RTB, bridges 2x10")
     assert n.units.get("97110", 0) == 0
     assert any("under 8 minutes" in w for w in n.warnings)
+
+
+AUDIT_NOTE = """O:
+TE 16 min: clams RTB 3x15, bridges 3x12, SLR 3x10 2#
+TA 12 min: car transfer practice x3 min A, cues for hand placement
+MHP 10 min low back
+"""
+
+
+def test_audit_flags_both_directions():
+    from classifier.api import audit_note
+
+    res = audit_note(AUDIT_NOTE, "97110x1;97112x1;97010x1")
+    kinds = {(f.kind, f.code) for f in res.flags}
+    assert ("not_supported", "97112") in kinds  # billed, not documented
+    assert ("not_billed", "97530") in kinds  # documented, not billed
+    flag = next(f for f in res.flags if f.code == "97530")
+    assert flag.evidence and all(q in AUDIT_NOTE for q in flag.evidence)
+
+
+def test_audit_units_over_and_under():
+    from classifier.api import audit_note
+
+    over = audit_note(AUDIT_NOTE, "97110x2;97530x1;97010x1")
+    assert any(f.kind == "units_over" and f.code == "97110" for f in over.flags)
+    under = audit_note("TE 38 min: clams RTB 3x15, bridges 3x12, SLR 3x10 2#, hip abd 3x12", "97110x1")
+    assert any(f.kind == "units_under" and f.code == "97110" and f.supported_units == 3 for f in under.flags)
+
+
+@pytest.mark.parametrize("billed,expected", [("97110x2;97530x1", {"97110": 2, "97530": 1}), ("97110 x 2, 97112", {"97110": 2, "97112": 1}), ("97110-GP-CQ x2", {"97110": 2}), ("", {})])
+def test_parse_billed(billed, expected):
+    from classifier.audit import parse_billed
+
+    assert parse_billed(billed) == expected
