@@ -53,18 +53,29 @@ def suggest_parsed(parsed: Parsed, model: LinearModel | None, mode: Mode = "comb
         probs = model.predict_proba(feats)
     thresholds = model.thresholds if model is not None else Thresholds()
     racc = model.rule_accuracy if model is not None else {}
+    evidence = evidence_kind(parsed)
     if mode == "model" and probs is not None:
-        decision = decide(probs, model.classes, _abstain(rule), thresholds, racc, True)
+        decision = decide(probs, model.classes, _abstain(rule), thresholds, racc, "core")
     elif mode == "rules" or probs is None:
-        decision = decide(None, None, rule, thresholds, racc, bool(parsed.cues))
+        decision = decide(None, None, rule, thresholds, racc, evidence)
     else:
-        decision = decide(probs, model.classes, rule, thresholds, racc, bool(parsed.cues))
+        decision = decide(probs, model.classes, rule, thresholds, racc, evidence)
     other = None
     if decision.code == "none":
         from .rules import other_service_code
 
         other = other_service_code(parsed)
     return _suggestion(parsed, decision, rule, other, model if decision.decided_by == "model" else None, feats)
+
+
+def evidence_kind(parsed: Parsed) -> str:
+    """``"core"``: a performed cue of one of the three codes; ``"other"``: only other cues;
+    ``"none"``: nothing the lexicon knows."""
+    from .cues import CORE_FAMILIES
+
+    if any(c.context == "performed" and c.family in CORE_FAMILIES for c in parsed.cues):
+        return "core"
+    return "other" if parsed.cues else "none"
 
 
 def _abstain(rule):  # noqa: ANN001, ANN202 - a RuleResult with no decision

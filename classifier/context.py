@@ -47,18 +47,21 @@ class Trigger:
 
 
 @lru_cache(maxsize=1)
-def load_rules() -> tuple[tuple[str, Trigger], ...]:
-    rules: list[tuple[str, Trigger]] = []
+def load_rules() -> tuple[tuple[str, Trigger, str], ...]:
+    rules: list[tuple[str, Trigger, str]] = []
     for lineno, row in iter_jsonl("data", "context_rules.jsonl"):
         where = f"data/context_rules.jsonl line {lineno}"
-        check_keys(row, where, {"literal", "category", "direction"}, {"max_scope"})
+        check_keys(row, where, {"literal", "category", "direction"}, {"max_scope", "attr"})
+        if row.get("attr", "LOWER") not in ("LOWER", "NORM"):
+            raise ResourceError(f"attr LOWER or NORM at {where}", repr(row["attr"]), "Fix the rule.")
         if row["category"] not in _CATEGORIES or row["direction"] not in _DIRECTIONS:
             raise ResourceError(
                 f"category in {sorted(_CATEGORIES)} and direction in {sorted(_DIRECTIONS)} at {where}",
                 f"{row['category']!r}/{row['direction']!r}",
                 "Fix the rule.",
             )
-        rules.append((row["literal"].lower(), Trigger(row["category"], row["direction"], int(row.get("max_scope", DEFAULT_SCOPE)))))
+        trig = Trigger(row["category"], row["direction"], int(row.get("max_scope", DEFAULT_SCOPE)))
+        rules.append((row["literal"].lower(), trig, row.get("attr", "LOWER")))
     return tuple(rules)
 
 
@@ -67,22 +70,24 @@ class ContextComponent:
 
     def __init__(self, nlp: Language, name: str = "ptcode_context") -> None:
         self.name = name
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in ("LOWER", "NORM")}
         self._trigger: dict[int, Trigger] = {}
-        groups: dict[str, list] = {}
-        for literal, trig in load_rules():
+        groups: dict[tuple[str, str], list] = {}
+        for literal, trig, attr in load_rules():
             key = f"{trig.category}|{trig.direction}|{trig.max_scope}"
             self._trigger[nlp.vocab.strings.add(key)] = trig
-            groups.setdefault(key, []).append(nlp.make_doc(literal))
-        for key, docs in groups.items():
-            self.matcher.add(key, docs)
+            groups.setdefault((attr, key), []).append(nlp.make_doc(literal))
+        for (attr, key), docs in groups.items():
+            self.matchers[attr].add(key, docs)
 
     def triggers(self, doc: Doc) -> list[tuple[int, int, Trigger]]:
         """Triggers after longest-match filtering; pseudo-triggers are removed at the end."""
-        raw = sorted(((s, e, self._trigger[m]) for m, s, e in self.matcher(doc)), key=lambda x: (x[0] - x[1], x[0]))
+        found = [(s, e, self._trigger[m]) for matcher in self.matchers.values() for m, s, e in matcher(doc)]
+        raw = sorted(found, key=lambda x: (x[0] - x[1], x[0]))
         kept: list[tuple[int, int, Trigger]] = []
         for s, e, trig in raw:
-            if all(e <= ks or ke <= s for ks, ke, _ in kept):
+            # a literal may carry several rules (a long backward and a short forward scope)
+            if all(e <= ks or ke <= s or (ks == s and ke == e) for ks, ke, _ in kept):
                 kept.append((s, e, trig))
         return sorted((k for k in kept if k[2].category != "PSEUDO"), key=lambda x: x[0])
 

@@ -43,8 +43,15 @@ def decide(
     rule: RuleResult,
     thresholds: Thresholds,
     rule_accuracy: dict[str, float],
-    has_cues: bool,
+    evidence: str,
 ) -> Decision:
+    """Combine the model's probabilities and the fallback rules.
+
+    ``evidence`` says what the text holds: ``"core"`` (a performed cue of 97110/97112/97530),
+    ``"other"`` (only other cues) or ``"none"`` (no cue at all). The rules decide when there is
+    no model, when the model's confidence is under ``thresholds.rules_below``, or when the
+    model names one of the three codes although no performed evidence for any of them exists.
+    """
     rule_conf = None
     if rule.rule is not None:
         rule_conf = rule_accuracy.get(rule.rule.id, rule.rule.confidence)
@@ -60,17 +67,21 @@ def decide(
     mp = {c: float(p) for c, p in zip(classes, model_probs)}
     top = max(mp, key=mp.get)
     p_top = mp[top]
-    use_rules = rule.label is not None and (p_top < thresholds.rules_below or not has_cues)
+    unsupported = top != "none" and evidence != "core"
+    use_rules = rule.label is not None and (p_top < thresholds.rules_below or evidence == "none" or unsupported)
     if use_rules:
         probs = _spread(rule.label, max(float(rule_conf), mp[rule.label]), mp)
         code, by = rule.label, "rules"
+    elif unsupported and evidence == "none":
+        probs = _spread("none", NO_RULE_CONFIDENCE, mp)
+        code, by = "none", "rules"
     else:
         probs, code, by = mp, top, "model"
     conf = probs[code]
     runner = _second(probs)
     close = runner is not None and conf - probs[runner] < CLOSE_MARGIN
     conflict = rule.label is not None and rule.label != code and close
-    needs_review = conf < thresholds.review_below or conflict
+    needs_review = conf < thresholds.review_below or conflict or (unsupported and by == "model")
     return Decision(code, conf, probs, by, needs_review, conflict, runner)
 
 

@@ -11,6 +11,9 @@ can read:
 * ``header=97530`` - a header, checkbox or code number naming a code (weak: notes mislabel)
 * ``code=97112|performed`` - performed evidence summed over the families of one code
 * ``only_context=planned`` ... - the three codes' cues exist but none was performed
+* ``gait&97112`` ... - a neighbouring service and one code's evidence performed together
+  ("gait training with weight shift cues", "aquatic squats", "balance class with foam
+  stations"), so the model can learn when the neighbouring service defines the session
 * ``ng=...`` - lemma unigrams and bigrams (optional; see ``FeatureConfig``)
 """
 
@@ -50,6 +53,7 @@ def extract(parsed: Parsed, config: FeatureConfig = FeatureConfig()) -> dict[str
     code_perf: Counter[str] = Counter()
     core_contexts: Counter[str] = Counter()
     other_perf = 0
+    other_fams: set[str] = set()
     headers: set[str] = set()
     for c in cues:
         if c.family == "purpose":
@@ -64,6 +68,7 @@ def extract(parsed: Parsed, config: FeatureConfig = FeatureConfig()) -> dict[str
                 code_perf[CORE_FAMILIES[c.family]] += 1
         elif c.family in OTHER_SERVICE_FAMILIES and c.context == "performed":
             other_perf += 1
+            other_fams.add(c.cue_id if c.family == "other_code" else c.family)
         elif c.family == "header" and c.context == "performed":
             headers.add(c.cue_id.split(".", 1)[1])
 
@@ -86,6 +91,9 @@ def extract(parsed: Parsed, config: FeatureConfig = FeatureConfig()) -> dict[str
             feats[f"only_context={ctx}"] = 1.0
     if other_perf and not code_perf:
         feats["other_service_only"] = 1.0
+    for other in other_fams:
+        for code in code_perf:
+            feats[f"{other}&{code}"] = 1.0
     if not cues:
         feats["no_cues"] = 1.0
     feats.update(_purpose_links(parsed))

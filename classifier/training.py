@@ -29,7 +29,7 @@ from .model import FORMAT_VERSION, LINEAR, MANIFEST, PIPELINE, LinearModel, Thre
 from .rules import RuleResult, apply
 from .types import LABELS
 
-C_GRID = (0.1, 0.3, 1.0, 3.0)
+C_GRID = (0.3, 1.0, 3.0, 10.0)
 T_GRID = tuple(round(x, 2) for x in np.arange(0.4, 3.01, 0.05))
 RULES_GRID = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 REVIEW_TARGET = 0.97  # accuracy wanted on the suggestions not flagged for review
@@ -107,10 +107,9 @@ def rule_accuracy(results: list[RuleResult], y: list[str]) -> dict[str, float]:
 
 
 def simulate(probs: np.ndarray, results: list[RuleResult], parsed: list[Parsed], thresholds: Thresholds, racc: dict[str, float]):
-    return [
-        decide(p, LABELS, r, thresholds, racc, bool(ps.cues))
-        for p, r, ps in zip(probs, results, parsed)
-    ]
+    from .api import evidence_kind
+
+    return [decide(p, LABELS, r, thresholds, racc, evidence_kind(ps)) for p, r, ps in zip(probs, results, parsed)]
 
 
 def choose_thresholds(probs: np.ndarray, results: list[RuleResult], parsed: list[Parsed], y: list[str], racc: dict[str, float]) -> tuple[Thresholds, dict[str, float]]:
