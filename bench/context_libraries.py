@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -115,13 +116,13 @@ def build() -> dict[str, tuple[str, object]]:
     )
     # Terminators get max_scope=1: medspacy 1.3.1's tuple_overlaps() misses a scope that lies
     # strictly inside another, so a sentence-wide TERMINATE never cuts a 5-token NEGATED window.
-    ctx.add(
-        [
-            ConTextRule(lit, t.category, direction=t.direction,
-                        max_scope=1 if t.direction in ("PSEUDO", "TERMINATE") else t.max_scope)
-            for lit, t in load_rules()
-        ]
-    )
+    rules = []
+    for lit, t, *rest in load_rules():
+        attr = rest[0] if rest else "LOWER"  # rules may match on NORM instead of LOWER
+        pattern = None if attr == "LOWER" else [{"NORM": w.norm_} for w in e2.make_doc(lit)]
+        scope = 1 if t.direction in ("PSEUDO", "TERMINATE") else t.max_scope
+        rules.append(ConTextRule(lit, t.category, pattern=pattern, direction=t.direction, max_scope=scope))
+    ctx.add(rules)
 
     f = ptcode_without_context()
     f.add_pipe("bench_cues_to_ents")
@@ -158,7 +159,12 @@ def main() -> None:
     args = ap.parse_args()
 
     texts = load_texts(args.n)
-    print(f"spaCy {spacy.__version__}, medspacy {getattr(medspacy, '__version__', '?')}, "
+    try:
+        rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        rev = ""
+    print(f"ptcode {rev or '?'}, spaCy {spacy.__version__}, medspacy {getattr(medspacy, '__version__', '?')}, "
           f"{len(texts)} texts, best of {args.runs}, batch_size={BATCH}")
     configs = build()
     for kind, runner in configs.values():

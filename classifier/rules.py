@@ -113,8 +113,8 @@ def other_service_code(parsed: Parsed) -> str | None:
 def apply(parsed: Parsed, rules: tuple[Rule, ...] | None = None) -> RuleResult:
     """Run every rule; the highest-priority firing rule decides."""
     rules = load_rules() if rules is None else rules
-    performed = {c.family for c in parsed.cues if c.context == "performed"}
-    mentioned = {c.family for c in parsed.cues if c.context != "performed"}
+    performed = {x for c in parsed.cues if c.context == "performed" for x in (c.family, c.cue_id)}
+    mentioned = {x for c in parsed.cues if c.context != "performed" for x in (c.family, c.cue_id)}
     fired = tuple(r for r in rules if r.fires(performed, mentioned, bool(parsed.cues)))
     if not fired:
         return RuleResult(None, None, (), 0, None)

@@ -16,9 +16,13 @@ CASES = {
     "R08": ("lifting 20 lb crate floor to waist x10 to simulate stocking at work", "97530", "SLS on foam EC 3x20s"),
     "R09": ("SLS on Airex EC 3x20s, perturbations", "97112", "heel slides AAROM 2x15"),
     "R10": ("car transfer x3, min A", "97530", "quad sets 2x10"),
-    "R11": ("postural re-ed seated w/ mirror feedback", "97112", "bridges 3x15"),
+    "R11": ("obstacle course stepping onto foam and over hurdles, eyes closed on the last lap", "97112", "obstacle course stepping over hurdles"),
     "R12": ("SLR and SAQ, hip abduction, heel slides", "97110", "pt declined all treatment"),
-    "R13": ("3x10 each side w/ 5# cuff", "97110", "supine to sit w/ min A"),
+    "R13": ("squats 3x10 and heel raises next to the kitchen counter, then carry practice", "97110", "car transfer x3"),
+    "R14": ("postural re-ed seated w/ mirror feedback", "97112", "bridges 3x15"),
+    "R15": ("3x10 each side w/ 5# cuff", "97110", "supine to sit w/ min A"),
+    "R16": ("reaching into the low cupboard for pans, standing at counter", "97530", "clamshells 3x15"),
+    "R17": ("balance training 10 min, fall risk", "97112", "bridges 3x15"),
 }
 
 
