@@ -23,9 +23,12 @@ or to the project's .venv. Run this in a throwaway venv of its own:
 
     python3 -m venv /tmp/ctxbench/.venv
     /tmp/ctxbench/.venv/bin/pip install medspacy negspacy -e .      # from the repo root
+    /tmp/ctxbench/.venv/bin/pip install "spacy>=3.8,<3.9"           # see below
     /tmp/ctxbench/.venv/bin/python bench/context_libraries.py [--n 20000] [--runs 3]
 
-(medspacy 1.3.1 pins spacy<3.8, so that venv gets spaCy 3.7.x, not the project's 3.8.x.)
+On Python < 3.12 medspacy 1.3.1 and PyRuSH pin spacy<3.8, and on spaCy 3.7.5 ptcode's own
+factories fail (pydantic ForwardRef error); the second pip command moves the venv to spaCy 3.8
+(pip warns about the pin; medspacy requires spacy>=3.8 on Python 3.12+ and runs fine on it).
 """
 
 from __future__ import annotations
@@ -50,11 +53,16 @@ except ImportError as exc:
         "They are not ptcode dependencies; install them in a separate venv:\n"
         "  python3 -m venv /tmp/ctxbench/.venv\n"
         "  /tmp/ctxbench/.venv/bin/pip install medspacy negspacy -e .\n"
+        '  /tmp/ctxbench/.venv/bin/pip install "spacy>=3.8,<3.9"\n'
         "  /tmp/ctxbench/.venv/bin/python bench/context_libraries.py"
     )
 
 import spacy
 from spacy.language import Language
+
+if tuple(int(x) for x in spacy.__version__.split(".")[:2]) < (3, 8):
+    sys.exit(f'spaCy {spacy.__version__}: ptcode needs spaCy 3.8 here; pip install "spacy>=3.8,<3.9" in this venv.')
+
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
@@ -76,9 +84,12 @@ def load_texts(n: int) -> list[str]:
     return (base * (n // len(base) + 1))[:n]
 
 
-def ptcode_without_context() -> Language:
+def ptcode_without_context(cue_spans: bool = False) -> Language:
     nlp = get_nlp.__wrapped__()  # a fresh, uncached pipeline
     nlp.remove_pipe("ptcode_context")
+    cues = nlp.get_pipe("ptcode_cues")
+    if cue_spans and hasattr(cues, "write_spans"):  # newer ptcode fills doc.spans only on request;
+        cues.write_spans = True  # the libraries need the Span objects, so they pay for them
     return nlp
 
 
@@ -105,10 +116,10 @@ def build() -> dict[str, tuple[str, object]]:
         ]
     )
 
-    e1 = ptcode_without_context()
+    e1 = ptcode_without_context(cue_spans=True)
     e1.add_pipe("medspacy_context", config={"input_span_type": "group", "span_group_name": CUE_KEY})
 
-    e2 = ptcode_without_context()
+    e2 = ptcode_without_context(cue_spans=True)
     attrs = {"NEGATED": {"is_negated": True}, "HISTORICAL": {"is_historical": True}, "PLANNED": {"is_hypothetical": True}}
     ctx = e2.add_pipe(
         "medspacy_context",
@@ -124,7 +135,7 @@ def build() -> dict[str, tuple[str, object]]:
         rules.append(ConTextRule(lit, t.category, pattern=pattern, direction=t.direction, max_scope=scope))
     ctx.add(rules)
 
-    f = ptcode_without_context()
+    f = ptcode_without_context(cue_spans=True)
     f.add_pipe("bench_cues_to_ents")
     f.add_pipe("negex")
 
@@ -155,22 +166,18 @@ def timed(kind: str, runner, texts: list[str]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=20_000, help="texts per timed pass")
-    ap.add_argument("--runs", type=int, default=3, help="timed passes per configuration (best kept)")
+    ap.add_argument("--runs", type=int, default=3, help="interleaved timed rounds (best pass kept)")
     args = ap.parse_args()
 
     texts = load_texts(args.n)
-    try:
-        rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        rev = ""
+    git = ["git", "-C", str(ROOT), "describe", "--always", "--dirty"]
+    rev = subprocess.run(git, capture_output=True, text=True, check=False).stdout.strip()
     print(f"ptcode {rev or '?'}, spaCy {spacy.__version__}, medspacy {getattr(medspacy, '__version__', '?')}, "
           f"{len(texts)} texts, best of {args.runs}, batch_size={BATCH}")
     configs = build()
     for kind, runner in configs.values():
         consume(kind, runner, texts[:2000])  # warm-up: vocab, caches, lazy init
-    # Rounds are interleaved (every configuration once per round) so that a burst of load from
-    # another process hurts one pass of each configuration, not all passes of one.
+    # Interleaved rounds: a burst of load from elsewhere hurts one pass of each configuration.
     best = dict.fromkeys(configs, float("inf"))
     for rnd in range(args.runs):
         for name, (kind, runner) in configs.items():

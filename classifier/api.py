@@ -46,11 +46,11 @@ def resolve_model(model: str | Path | LinearModel | None) -> LinearModel | None:
 def suggest_parsed(parsed: Parsed, model: LinearModel | None, mode: Mode = "combined") -> Suggestion:
     """Decide and explain for an already parsed text (used by batch and evaluation too)."""
     rule = apply(parsed)
-    feats = None
+    vec = None
     probs = None
     if model is not None and mode != "rules":
-        feats = extract(parsed, model.config)
-        probs = model.predict_proba(feats)
+        vec = model.vector(extract(parsed, model.config))
+        probs = model.proba_from(*vec)
     thresholds = model.thresholds if model is not None else Thresholds()
     racc = model.rule_accuracy if model is not None else {}
     evidence = evidence_kind(parsed)
@@ -65,7 +65,7 @@ def suggest_parsed(parsed: Parsed, model: LinearModel | None, mode: Mode = "comb
         from .rules import other_service_code
 
         other = other_service_code(parsed)
-    return _suggestion(parsed, decision, rule, other, model if decision.decided_by == "model" else None, feats)
+    return _suggestion(parsed, decision, rule, other, model if decision.decided_by == "model" else None, vec)
 
 
 def evidence_kind(parsed: Parsed) -> str:
@@ -84,7 +84,7 @@ def _abstain(rule):  # noqa: ANN001, ANN202 - a RuleResult with no decision
     return RuleResult(None, None, rule.fired, 0, None)
 
 
-def _suggestion(parsed: Parsed, decision: Decision, rule, other: str | None, model: LinearModel | None, feats) -> Suggestion:  # noqa: ANN001
+def _suggestion(parsed: Parsed, decision: Decision, rule, other: str | None, model: LinearModel | None, vec) -> Suggestion:  # noqa: ANN001
     alternatives = tuple(
         (c, float(decision.probs[c])) for c in sorted(LABELS, key=lambda c: (-decision.probs[c], c)) if c != decision.code
     )
@@ -92,7 +92,7 @@ def _suggestion(parsed: Parsed, decision: Decision, rule, other: str | None, mod
         code=decision.code,
         confidence=float(decision.confidence),
         needs_review=bool(decision.needs_review),
-        explanation=explain(parsed, decision, rule, other, model, feats),
+        explanation=explain(parsed, decision, rule, other, model, vec),
         evidence=parsed.evidence(),
         alternatives=alternatives,
         decided_by="rules" if decision.decided_by == "rules" else "model",

@@ -15,6 +15,7 @@ was done); everything else is performed.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,10 +23,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .cues import CUE_KEY
+from .cues import CUE_MATCHES
 from .errors import ResourceError
 from .resources import check_keys, iter_jsonl
-from .sections import SENT_IDS, section_context
+from .sections import SENT_IDS
 
 CONTEXTS = ("performed", "negated", "planned", "historical")
 _CATEGORY_CONTEXT = {"NEGATED": "negated", "PLANNED": "planned", "HISTORICAL": "historical"}
@@ -35,8 +36,22 @@ _DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "PSEUDO", "TERMINATE"}
 _CATEGORIES = {"NEGATED", "PLANNED", "HISTORICAL", "PSEUDO", "TERMINATE"}
 DEFAULT_SCOPE = 6
 
+CUE_CONTEXTS = "ptcode_cue_contexts"  # doc.user_data: the context of each cue, in cue order
+
+
+def _span_context(span: Span) -> str:
+    """``span._.context`` for a cue span: read from the list the component stored."""
+    doc = span.doc
+    matches = doc.user_data.get(CUE_MATCHES) or []
+    contexts = doc.user_data.get(CUE_CONTEXTS) or []
+    for (s, e, fam, cid), ctx in zip(matches, contexts):
+        if s == span.start and e == span.end and fam == span.label_ and cid == span.id_:
+            return ctx
+    return "performed"
+
+
 if not Span.has_extension("context"):
-    Span.set_extension("context", default="performed")
+    Span.set_extension("context", getter=_span_context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +81,7 @@ def load_rules() -> tuple[tuple[str, Trigger, str], ...]:
 
 
 class ContextComponent:
-    """Sets ``span._.context`` on every cue in ``doc.spans["ptcode_cues"]``."""
+    """Computes the context of every cue the cue matcher found (readable as ``span._.context``)."""
 
     def __init__(self, nlp: Language, name: str = "ptcode_context") -> None:
         self.name = name
@@ -96,6 +111,8 @@ class ContextComponent:
         if not cues:
             return []
         triggers = self.triggers(doc)
+        sections = doc._.sections or []
+        sec_starts = [x[0] for x in sections]
         sent_of = doc.user_data.get(SENT_IDS)
         if sent_of is None:
             sent_of = _sentence_ids(doc)
@@ -119,14 +136,16 @@ class ContextComponent:
                 cand = (dist, _PRIORITY[ctx], ctx)
                 if best is None or cand < best:
                     best = cand
-            out.append(best[2] if best else _SECTION_CONTEXT[section_context(doc, cs)])
+            if best:
+                out.append(best[2])
+            else:
+                pos = bisect_right(sec_starts, cs) - 1
+                out.append(_SECTION_CONTEXT[sections[pos][2]] if pos >= 0 else "performed")
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(CUE_KEY, []))
-        for span, ctx in zip(spans, self.contexts(doc, [(sp.start, sp.end) for sp in spans])):
-            if ctx != "performed":
-                span._.context = ctx
+        matches = doc.user_data.get(CUE_MATCHES) or []
+        doc.user_data[CUE_CONTEXTS] = self.contexts(doc, [(s, e) for s, e, _f, _c in matches])
         return doc
 
 

@@ -33,6 +33,7 @@ from .errors import ResourceError
 from .resources import check_keys, iter_jsonl, list_files
 
 CUE_KEY = "ptcode_cues"
+CUE_MATCHES = "ptcode_cue_matches"  # doc.user_data: [(start, end, family, cue_id)], in order
 PATTERN_DIR = "patterns"
 
 #: families whose cues argue for one of the three codes, and which code
@@ -117,10 +118,14 @@ def load_lexicon() -> Lexicon:
 
 
 class CueMatcher:
-    """Finds lexicon cues and writes them to ``doc.spans["ptcode_cues"]``."""
+    """Finds lexicon cues and stores them as ``(start, end, family, cue_id)`` tuples in
+    ``doc.user_data``; with ``spans=True`` it also writes ``doc.spans["ptcode_cues"]`` (span
+    label = family, span id = cue id) for use in other spaCy pipelines. ``cue_spans(doc)``
+    builds the same spans on demand; ptcode's own path never needs the Span objects."""
 
-    def __init__(self, nlp: Language, name: str = "ptcode_cues") -> None:
+    def __init__(self, nlp: Language, name: str = "ptcode_cues", spans: bool = False) -> None:
         self.name = name
+        self.write_spans = spans
         lex = load_lexicon()
         self.code_of = lex.code_of
         self.matchers = {attr: PhraseMatcher(nlp.vocab, attr=attr) for attr in _ATTRS}
@@ -154,13 +159,20 @@ class CueMatcher:
         return kept
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, str, str]]) -> None:
-        doc.spans[CUE_KEY] = [Span(doc, s, e, label=fam, span_id=cid) for s, e, fam, cid in matches]
+        doc.user_data[CUE_MATCHES] = matches
+        if self.write_spans:
+            doc.spans[CUE_KEY] = cue_spans(doc)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
         return doc
 
 
-@Language.factory("ptcode_cues")
-def make_cue_matcher(nlp: Language, name: str) -> CueMatcher:
-    return CueMatcher(nlp, name)
+def cue_spans(doc: Doc) -> list[Span]:
+    """The cues of a processed doc as spans (label = family, id = cue id; ``span._.context``)."""
+    return [Span(doc, s, e, label=fam, span_id=cid) for s, e, fam, cid in doc.user_data.get(CUE_MATCHES) or []]
+
+
+@Language.factory("ptcode_cues", default_config={"spans": False})
+def make_cue_matcher(nlp: Language, name: str, spans: bool) -> CueMatcher:
+    return CueMatcher(nlp, name, spans)

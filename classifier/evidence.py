@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, NORM
 from spacy.tokens import Doc
 
-from .cues import CUE_KEY
+from .context import CUE_CONTEXTS
+from .cues import CUE_MATCHES
 from .normalise import Normalised, normalise
 from .pipeline import get_nlp
 from .types import Evidence
@@ -37,6 +39,7 @@ class Parsed:
     source: Normalised
     doc: Doc
     cues: tuple[Cue, ...]
+    words: tuple[str, ...] = ()  # lemmas of the word tokens ("<num>" for numbers), for n-grams
 
     @property
     def text(self) -> str:
@@ -51,19 +54,28 @@ class Parsed:
         )
 
 
-def _cues(doc: Doc, norm: Normalised) -> tuple[Cue, ...]:
-    out = []
-    for sp in doc.spans.get(CUE_KEY, []):
-        a, b = norm.span(sp.start_char, sp.end_char)
-        out.append(Cue(sp.start, sp.end, sp.label_, sp.id_, sp._.context, " ".join(t.norm_ for t in sp), a, b))
-    return tuple(out)
+_ATTRS = [IDX, LENGTH, NORM, IS_PUNCT, IS_SPACE, LIKE_NUM]
+
+
+def _parsed(doc: Doc, norm: Normalised) -> Parsed:
+    """Collect cues (with offsets into the original text) and the n-gram words, reading the
+    token attributes once as an array rather than token by token."""
+    rows = doc.to_array(_ATTRS).tolist() if len(doc) else []
+    strings = doc.vocab.strings
+    matches = doc.user_data.get(CUE_MATCHES) or []
+    contexts = doc.user_data.get(CUE_CONTEXTS) or ["performed"] * len(matches)
+    cues = []
+    for (s, e, family, cue_id), ctx in zip(matches, contexts):
+        a, b = norm.span(rows[s][0], rows[e - 1][0] + rows[e - 1][1])
+        cues.append(Cue(s, e, family, cue_id, ctx, " ".join(strings[r[2]] for r in rows[s:e]), a, b))
+    words = tuple("<num>" if r[5] else strings[r[2]] for r in rows if not (r[3] or r[4]))
+    return Parsed(norm, doc, tuple(cues), words)
 
 
 def parse(text: str) -> Parsed:
     """Normalise, run the pipeline, collect cues with original offsets."""
     norm = normalise(text)
-    doc = get_nlp()(norm.text)
-    return Parsed(norm, doc, _cues(doc, norm))
+    return _parsed(get_nlp()(norm.text), norm)
 
 
 def parse_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[Parsed]:
@@ -73,7 +85,7 @@ def parse_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[Parsed]:
 
     def flush() -> Iterator[Parsed]:
         for n, doc in zip(pending, nlp.pipe((p.text for p in pending), batch_size=batch_size)):
-            yield Parsed(n, doc, _cues(doc, n))
+            yield _parsed(doc, n)
         pending.clear()
 
     for text in texts:

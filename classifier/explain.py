@@ -57,36 +57,18 @@ def _quotes(parsed: Parsed, cues: list[Cue]) -> str:
     return ", ".join(seen)
 
 
-def _family_scores(parsed: Parsed, decision: Decision, model: LinearModel | None, feats: dict[str, float] | None) -> dict[str, float]:
+def _family_scores(parsed: Parsed, decision: Decision, model: LinearModel | None, vec: tuple | None) -> dict[str, float]:
     """How much each cue family (or cue id) pushed the decision, from the model's named
     features when the model decided, else from evidence counts."""
-    scores: dict[str, float] = defaultdict(float)
-    if model is not None and feats is not None and decision.decided_by == "model":
+    if model is not None and vec is not None and decision.decided_by == "model":
         ci = model.classes.index(decision.code)
         ri = model.classes.index(decision.runner_up) if decision.runner_up in model.classes else None
-        idx, vals = model.vector(feats)
-        for j, v in zip(idx, vals):
-            name = model.features[j]
-            w = model.coef[ci, j] - (model.coef[ri, j] if ri is not None else 0.0)
-            key = _feature_family(name)
-            if key:
-                scores[key] += float(w * v)
-    else:
-        for c in parsed.cues:
-            if c.context == "performed":
-                scores[c.cue_id] += 1.0
+        return model.family_scores(vec[0], vec[1], ci, ri)
+    scores: dict[str, float] = defaultdict(float)
+    for c in parsed.cues:
+        if c.context == "performed":
+            scores[c.cue_id] += 1.0
     return scores
-
-
-def _feature_family(feature: str) -> str | None:
-    """``cue=balance.surface|performed`` -> ``balance.surface``; ``fam=rom|performed`` -> ``rom``."""
-    if feature.startswith(("cue=", "fam=")):
-        body = feature[4:]
-        key, _, ctx = body.partition("|")
-        return key if ctx == "performed" else None
-    if feature.startswith("purpose>"):
-        return feature[len("purpose>") :]
-    return None
 
 
 def _supporting(parsed: Parsed, code: str, scores: dict[str, float]) -> tuple[str | None, list[Cue]]:
@@ -108,10 +90,11 @@ def _supporting(parsed: Parsed, code: str, scores: dict[str, float]) -> tuple[st
 
 
 def explain(parsed: Parsed, decision: Decision, rule: RuleResult, other_service: str | None,
-            model: LinearModel | None = None, feats: dict[str, float] | None = None) -> str:
+            model: LinearModel | None = None, vec: tuple | None = None) -> str:
+    """``vec`` is the model's ``(indices, values)`` for this text, when the model decided."""
     _, code_names = _names()
     code = decision.code
-    scores = _family_scores(parsed, decision, model, feats)
+    scores = _family_scores(parsed, decision, model, vec)
     if code == "none":
         first = _explain_none(parsed, other_service)
     else:

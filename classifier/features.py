@@ -11,17 +11,14 @@ can read:
 * ``header=97530`` - a header, checkbox or code number naming a code (weak: notes mislabel)
 * ``code=97112|performed`` - performed evidence summed over the families of one code
 * ``only_context=planned`` ... - the three codes' cues exist but none was performed
-* ``gait&97112`` ... - a neighbouring service and one code's evidence performed together
-  ("gait training with weight shift cues", "aquatic squats", "balance class with foam
-  stations"), so the model can learn when the neighbouring service defines the session
 * ``ng=...`` - lemma unigrams and bigrams (optional; see ``FeatureConfig``)
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .cues import CORE_FAMILIES, OTHER_SERVICE_FAMILIES
 from .evidence import Parsed
@@ -40,42 +37,43 @@ class FeatureConfig:
         return {"ngrams": self.ngrams, "lexicon_phrases": self.lexicon_phrases}
 
 
-def _log(n: int | float) -> float:
-    return round(math.log1p(n), 6)
+_LOG = [math.log1p(n) for n in range(64)]
+
+
+def _log(n: int) -> float:
+    return _LOG[n] if n < 64 else math.log1p(n)
 
 
 def extract(parsed: Parsed, config: FeatureConfig = FeatureConfig()) -> dict[str, float]:
     """Named features of one parsed text."""
     cues = parsed.cues
-    fam: Counter[str] = Counter()
-    cue: Counter[str] = Counter()
-    lex: Counter[str] = Counter()
-    code_perf: Counter[str] = Counter()
-    core_contexts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
+    code_perf: dict[str, int] = {}
+    core_contexts: set[str] = set()
     other_perf = 0
-    other_fams: set[str] = set()
     headers: set[str] = set()
+    lexicon = config.lexicon_phrases
     for c in cues:
-        if c.family == "purpose":
+        family, ctx = c.family, c.context
+        if family == "purpose":
             continue
-        fam[f"fam={c.family}|{c.context}"] += 1
-        cue[f"cue={c.cue_id}|{c.context}"] += 1
-        if config.lexicon_phrases and c.context == "performed":
-            lex[f"lex={c.norm}"] += 1
-        if c.family in CORE_FAMILIES:
-            core_contexts[c.context] += 1
-            if c.context == "performed":
-                code_perf[CORE_FAMILIES[c.family]] += 1
-        elif c.family in OTHER_SERVICE_FAMILIES and c.context == "performed":
+        for key in _keys(family, c.cue_id, ctx):
+            counts[key] = counts.get(key, 0) + 1
+        performed = ctx == "performed"
+        if performed and lexicon:
+            key = "lex=" + c.norm
+            counts[key] = counts.get(key, 0) + 1
+        code = CORE_FAMILIES.get(family)
+        if code is not None:
+            core_contexts.add(ctx)
+            if performed:
+                code_perf[code] = code_perf.get(code, 0) + 1
+        elif performed and family in OTHER_SERVICE_FAMILIES:
             other_perf += 1
-            other_fams.add(c.cue_id if c.family == "other_code" else c.family)
-        elif c.family == "header" and c.context == "performed":
+        elif performed and family == "header":
             headers.add(c.cue_id.split(".", 1)[1])
 
-    feats: dict[str, float] = {}
-    for counter in (fam, cue, lex):
-        for k, v in counter.items():
-            feats[k] = _log(v)
+    feats: dict[str, float] = {k: _log(v) for k, v in counts.items()}
     for code, v in code_perf.items():
         feats[f"code={code}|performed"] = _log(v)
     for h in headers:
@@ -86,14 +84,11 @@ def extract(parsed: Parsed, config: FeatureConfig = FeatureConfig()) -> dict[str
         for k in leaders:
             feats[f"leader={k}"] = 1.0 / len(leaders)
         feats["n_codes_performed"] = float(len(code_perf))
-    elif core_contexts:
+    else:
         for ctx in core_contexts:
             feats[f"only_context={ctx}"] = 1.0
     if other_perf and not code_perf:
         feats["other_service_only"] = 1.0
-    for other in other_fams:
-        for code in code_perf:
-            feats[f"{other}&{code}"] = 1.0
     if not cues:
         feats["no_cues"] = 1.0
     feats.update(_purpose_links(parsed))
@@ -101,6 +96,11 @@ def extract(parsed: Parsed, config: FeatureConfig = FeatureConfig()) -> dict[str
         feats.update(_ngrams(parsed))
     feats["bias_len"] = _log(len(parsed.doc)) / 5.0
     return feats
+
+
+@lru_cache(maxsize=4096)
+def _keys(family: str, cue_id: str, ctx: str) -> tuple[str, str]:
+    return f"fam={family}|{ctx}", f"cue={cue_id}|{ctx}"
 
 
 def _purpose_links(parsed: Parsed) -> dict[str, float]:
@@ -119,11 +119,12 @@ def _purpose_links(parsed: Parsed) -> dict[str, float]:
 
 
 def _ngrams(parsed: Parsed) -> dict[str, float]:
-    words = []
-    for t in parsed.doc:
-        if t.is_space or t.is_punct:
-            continue
-        words.append("<num>" if t.like_num else t.lemma_)
-    grams: Counter[str] = Counter(f"ng={w}" for w in words)
-    grams.update(f"ng={a}_{b}" for a, b in zip(words, words[1:]))
+    words = parsed.words
+    grams: dict[str, int] = {}
+    for w in words:
+        k = "ng=" + w
+        grams[k] = grams.get(k, 0) + 1
+    for a, b in zip(words, words[1:]):
+        k = "ng=" + a + "_" + b
+        grams[k] = grams.get(k, 0) + 1
     return {k: _log(v) for k, v in grams.items()}

@@ -77,26 +77,48 @@ class LinearModel:
 
     def __post_init__(self) -> None:
         self.index = {f: i for i, f in enumerate(self.features)}
+        # the cue family / cue id each feature speaks for (explanations), -1 for none
+        keys: dict[str, int] = {}
+        group = np.full(len(self.features), -1, dtype=np.intp)
+        for i, f in enumerate(self.features):
+            key = feature_family(f)
+            if key is not None:
+                group[i] = keys.setdefault(key, len(keys))
+        self.group_of = group
+        self.group_keys = list(keys)
 
     def vector(self, feats: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        idx, vals = [], []
-        index = self.index
-        for k, v in feats.items():
-            i = index.get(k)
-            if i is not None:
-                idx.append(i)
-                vals.append(v)
-        return np.asarray(idx, dtype=np.intp), np.asarray(vals, dtype=np.float64)
+        """Indices and values of the features this model knows."""
+        get = self.index.get
+        idx = np.array([get(k, -1) for k in feats], dtype=np.intp)
+        vals = np.array(list(feats.values()), dtype=np.float64)
+        known = idx >= 0
+        return idx[known], vals[known]
 
-    def logits(self, feats: dict[str, float]) -> np.ndarray:
-        idx, vals = self.vector(feats)
+    def logits_from(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return self.coef[:, idx] @ vals + self.intercept
 
-    def predict_proba(self, feats: dict[str, float]) -> np.ndarray:
-        z = self.logits(feats) / self.temperature
+    def proba_from(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
+        z = self.logits_from(idx, vals) / self.temperature
         z = z - z.max()
         e = np.exp(z)
         return e / e.sum()
+
+    def logits(self, feats: dict[str, float]) -> np.ndarray:
+        return self.logits_from(*self.vector(feats))
+
+    def predict_proba(self, feats: dict[str, float]) -> np.ndarray:
+        return self.proba_from(*self.vector(feats))
+
+    def family_scores(self, idx: np.ndarray, vals: np.ndarray, cls: int, against: int | None) -> dict[str, float]:
+        """How much each cue family / cue id pushed class ``cls`` over ``against``."""
+        w = self.coef[cls, idx] if against is None else self.coef[cls, idx] - self.coef[against, idx]
+        g = self.group_of[idx]
+        keep = g >= 0
+        if not keep.any():
+            return {}
+        sums = np.bincount(g[keep], weights=(w * vals)[keep], minlength=len(self.group_keys))
+        return {self.group_keys[i]: float(sums[i]) for i in np.flatnonzero(sums)}
 
     def contributions(self, feats: dict[str, float], cls: int) -> list[tuple[str, float]]:
         """Per-feature contribution to the logit of class ``cls``, largest first."""
@@ -113,6 +135,17 @@ class LinearModel:
             "intercept": [_r(x) for x in self.intercept],
             "coef": [[_r(x) for x in row] for row in self.coef],
         }
+
+
+def feature_family(feature: str) -> str | None:
+    """``cue=balance.surface|performed`` -> ``balance.surface``; ``fam=rom|performed`` ->
+    ``rom``; ``purpose>strength`` -> ``strength``; other features -> None."""
+    if feature.startswith(("cue=", "fam=")):
+        key, _, ctx = feature[4:].partition("|")
+        return key if ctx == "performed" else None
+    if feature.startswith("purpose>"):
+        return feature[len("purpose>") :]
+    return None
 
 
 def _r(x: float) -> float:

@@ -9,6 +9,7 @@ reported at offsets into the caller's own string: ``text[start:end]`` is always 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # One entry per original character that changes; the value replaces it (may be empty).
@@ -52,7 +53,7 @@ _FOLD = {
     "\u2026": "...",
     "\x00": " ",
 }
-_NEEDS_WORK = frozenset(_FOLD)
+_NEEDS_WORK = re.compile("[" + "".join(re.escape(c) for c in _FOLD) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ def normalise(text: str) -> Normalised:
     The common case (plain ASCII-ish text with no ``\\r``) returns the input unchanged without
     building a map.
     """
-    if not any(ch in _NEEDS_WORK for ch in text):
+    if not _NEEDS_WORK.search(text):
         return Normalised(text, text, None)
     out: list[str] = []
     offsets: list[int] = []

@@ -46,18 +46,27 @@ def section_table() -> SectionTable:
     letters = sorted(h for h in context_of if len(h) == 1)
     word_alt = "|".join(re.escape(w) for w in words)
     letter_alt = "".join(letters)
-    # start of text / line, or after a sentence end; optional bullet; header; ':' or ' -'
+    # matched only where a header can start (text or line start, after a sentence end):
+    # optional bullet; header; then ':' or ' -' (dictation: "new paragraph", "colon")
     pattern = (
-        r"(?:^|(?<=\n)|(?<=[.!?]\s))[ \t\-*\u2022]*"
+        r"[ \t\-*\u2022]*"
         rf"(?P<h>(?:{word_alt})(?=\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
     )
     return SectionTable(re.compile(pattern, re.IGNORECASE), context_of, name_of)
 
 
+_HEADER_SITES = re.compile(r"\n|[.!?]\s")
+
+
 def find_headers(text: str) -> list[tuple[int, int, str]]:
     """Return ``(start_char, end_char, header_lowercase)`` for each section header."""
-    table = section_table()
-    return [(m.start("h"), m.end("h"), m.group("h").lower()) for m in table.regex.finditer(text)]
+    match = section_table().regex.match
+    out = []
+    for pos in [0, *(m.end() for m in _HEADER_SITES.finditer(text))]:
+        m = match(text, pos)
+        if m:
+            out.append((m.start("h"), m.end("h"), m.group("h").lower()))
+    return out
 
 
 if not Doc.has_extension("sections"):
@@ -98,12 +107,3 @@ def sections_component(doc: Doc) -> Doc:
     doc.user_data[SENT_IDS] = (np.cumsum(starts == 1) - 1).astype(np.int32)
     doc._.sections = sections
     return doc
-
-
-def section_context(doc: Doc, token_index: int) -> str:
-    """The context of the section holding ``token_index`` ("performed" outside any header)."""
-    secs = doc._.sections or []
-    if not secs:
-        return "performed"
-    pos = bisect_right([s[0] for s in secs], token_index) - 1
-    return secs[pos][2] if pos >= 0 else "performed"

@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.tokens import Doc
+from spacy.util import registry
 
 from .resources import load_json
 
@@ -81,30 +82,47 @@ def make_lemmatize() -> Callable[[str], str]:
     return lemmatize
 
 
-def customise_tokenizer(nlp) -> None:  # noqa: ANN001 - spaCy Language
-    """Install clinical prefixes, suffixes, infixes, special cases and the lemma norm."""
+def build_tokenizer(nlp):  # noqa: ANN001, ANN201 - spaCy Language -> TextKeepingTokenizer
+    """The clinical tokenizer: English rules plus clinical prefixes, suffixes, infixes and
+    special cases, built in one pass (setting them one by one on an existing tokenizer
+    recompiles every special case each time), with the lemma norm installed first so every
+    lexeme, including those of the special cases, carries it."""
     from spacy.attrs import NORM, ORTH
+    from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
     conf = load_json("data", "tokenizer.json")
-    units = sorted(conf["unit_suffixes"], key=len, reverse=True)
-    unit_alt = "|".join(_escape(u) for u in units)
-    prefixes = [r"[xX](?=[0-9])", r"@", r"~"] + list(nlp.Defaults.prefixes)
-    suffixes = [rf"(?<=[0-9])(?:{unit_alt})"] + list(nlp.Defaults.suffixes)
-    infixes = list(nlp.Defaults.infixes) + [
-        r"(?<=[0-9])[xX](?=[0-9])",
-        r"(?<=[A-Za-z])(?:<->|<>|->|<-|=>)(?=[A-Za-z])",
-    ]
-    tok = nlp.tokenizer
-    tok.prefix_search = compile_prefix_regex(prefixes).search
-    tok.suffix_search = compile_suffix_regex(suffixes).search
-    tok.infix_finditer = compile_infix_regex(infixes).finditer
     lemmatize = make_lemmatize()
-    for case in conf["special_cases"]:
-        tok.add_special_case(case, [{ORTH: case, NORM: lemmatize(case)}])
     nlp.vocab.lex_attr_getters[NORM] = lemmatize
     for lex in list(nlp.vocab):  # lexemes created before the getter was installed
         lex.norm_ = lemmatize(lex.orth_)
+    units = sorted(conf["unit_suffixes"], key=len, reverse=True)
+    unit_alt = "|".join(_escape(u) for u in units)
+    defaults = nlp.Defaults
+    prefixes = [r"[xX](?=[0-9])", r"@", r"~"] + list(defaults.prefixes)
+    suffixes = [rf"(?<=[0-9])(?:{unit_alt})"] + list(defaults.suffixes)
+    infixes = list(defaults.infixes) + [
+        r"(?<=[0-9])[xX](?=[0-9])",
+        r"(?<=[A-Za-z])(?:<->|<>|->|<-|=>)(?=[A-Za-z])",
+    ]
+    rules = dict(defaults.tokenizer_exceptions)
+    for case in conf["special_cases"]:
+        rules[case] = [{ORTH: case, NORM: lemmatize(case)}]
+    tok = Tokenizer(
+        nlp.vocab,
+        rules=rules,
+        prefix_search=compile_prefix_regex(prefixes).search,
+        suffix_search=compile_suffix_regex(suffixes).search,
+        infix_finditer=compile_infix_regex(infixes).finditer,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
+    return TextKeepingTokenizer(tok)
+
+
+@registry.tokenizers("ptcode.clinical_tokenizer.v1")
+def create_clinical_tokenizer():  # noqa: ANN201 - registered factory for spacy.blank(config=...)
+    return build_tokenizer
 
 
 def _escape(unit: str) -> str:

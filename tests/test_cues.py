@@ -59,3 +59,12 @@ def test_longest_match_wins_across_families(parse):
 def test_lexicon_ids_are_namespaced_by_family():
     for row in load_lexicon().patterns:
         assert row["id"].split(".")[0] == row["label"]
+
+
+def test_cue_spans_for_spacy_users(nlp):
+    from classifier.cues import cue_spans
+
+    doc = nlp("no SLS on foam today; bridges 3x10")
+    spans = {sp.text: (sp.label_, sp.id_, sp._.context) for sp in cue_spans(doc)}
+    assert spans["SLS"] == ("balance", "balance.stance", "negated")
+    assert spans["bridges"][0] == "strength" and spans["bridges"][2] == "performed"

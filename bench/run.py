@@ -1,0 +1,148 @@
+"""ptcode benchmark: speed and memory against baselines measured in the same run.
+
+    python bench/run.py                 # the full run (100,000-row files, 1,000,000 rows for memory)
+    python bench/run.py --rows 20000 --rss-rows 200000   # a quicker pass
+
+Prints, on the same texts and machine:
+  * rows/s of `ptcode batch` on a JSONL file of segments and of whole notes, against rows/s of
+    spaCy's bare tokenizer (`spacy.blank("en").tokenizer.pipe`) on the same texts, and the ratio;
+  * the speed-up of `--workers 2` over one worker;
+  * peak RSS of `ptcode batch` for N and 10N rows (is memory flat?);
+  * wall time of `ptcode suggest "<note>"` against `python -c "import spacy"`, and the ratio;
+  * p50 / p99 latency of warm in-process `suggest()` calls on single segments.
+
+Texts are the training corpus (training_data/), cycled to the requested number of rows; no
+evaluation data is used. Figures are wall-clock and vary with machine load: run it on an idle
+machine and read the ratios, which are measured side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def corpus_texts(kind: str) -> list[str]:
+    folder = ROOT / "training_data" / ("segments" if kind == "segments" else "notes")
+    texts = []
+    for f in sorted(folder.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+    return texts
+
+
+def write_rows(path: Path, texts: list[str], rows: int) -> list[str]:
+    used = []
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(rows):
+            t = texts[i % len(texts)]
+            used.append(t)
+            fh.write(json.dumps({"id": str(i), "text": t}) + "\n")
+    return used
+
+
+def tokenizer_rate(texts: list[str]) -> float:
+    import spacy
+
+    tok = spacy.blank("en").tokenizer
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for _doc in tok.pipe(texts, batch_size=1000):
+            pass
+        best = min(best, time.perf_counter() - start)
+    return len(texts) / best
+
+
+def measured(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of ``ptcode ARGS``, run from a fresh wrapper process so
+    that the children's peak RSS belongs to this command alone."""
+    exe = shutil.which("ptcode") or sys.exit("ptcode is not on PATH: pip install . first")
+    code = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, exe, *args], capture_output=True, text=True, check=True).stdout.split()
+    wall, rss, rc = float(out[0]), int(out[1]), int(out[2])
+    if rc not in (0, 1):
+        sys.exit(f"ptcode {args[0]} failed with exit code {rc}")
+    return wall, rss
+
+
+def median_wall(cmd: list[str], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=100_000, help="rows in the throughput files")
+    ap.add_argument("--rss-rows", type=int, default=1_000_000, help="rows for the second memory point")
+    ap.add_argument("--latency-calls", type=int, default=2000)
+    args = ap.parse_args()
+    print(f"ptcode benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="ptcode-bench-") as tmp:
+        tmpd = Path(tmp)
+        results: dict[str, float] = {}
+        for kind in ("segments", "notes"):
+            inp = tmpd / f"{kind}.jsonl"
+            texts = write_rows(inp, corpus_texts(kind), args.rows)
+            tok = tokenizer_rate(texts)
+            extra = ["--notes"] if kind == "notes" else []
+            wall, rss = measured(["batch", str(inp), "-o", str(tmpd / f"{kind}.out.jsonl"), *extra])
+            rate = args.rows / wall
+            results[kind] = rate
+            print(f"\n{kind}: {args.rows:,} rows")
+            print(f"  bare spaCy tokenizer      {tok:10,.0f} rows/s")
+            print(f"  ptcode batch (1 worker)   {rate:10,.0f} rows/s   ratio to tokenizer {rate / tok:.3f}   peak RSS {rss / 1024:.0f} MB")
+            if kind == "segments":
+                wall2, _ = measured(["batch", str(inp), "-o", str(tmpd / "w2.jsonl"), "--workers", "2"])
+                rate2 = args.rows / wall2
+                print(f"  ptcode batch (2 workers)  {rate2:10,.0f} rows/s   speed-up {rate2 / rate:.2f}x")
+        big = tmpd / "big.jsonl"
+        write_rows(big, corpus_texts("segments"), args.rss_rows)
+        _w, rss_small = measured(["batch", str(tmpd / "segments.jsonl"), "-o", str(tmpd / "a.jsonl")])
+        _w, rss_big = measured(["batch", str(big), "-o", str(tmpd / "b.jsonl")])
+        print(f"\npeak RSS: {args.rows:,} rows {rss_small / 1024:.0f} MB, {args.rss_rows:,} rows {rss_big / 1024:.0f} MB (ratio {rss_big / rss_small:.2f})")
+
+    note = (ROOT / "examples" / "segment.txt").read_text(encoding="utf-8").strip()
+    exe = shutil.which("ptcode")
+    t_spacy = median_wall([sys.executable, "-c", "import spacy"])
+    t_suggest = median_wall([exe, "suggest", note])  # type: ignore[list-item]
+    print(f"\nstart-up: python -c 'import spacy' {t_spacy:.2f} s, ptcode suggest {t_suggest:.2f} s, ratio {t_suggest / t_spacy:.2f}")
+
+    from classifier import suggest
+
+    segs = corpus_texts("segments")
+    suggest(segs[0])  # warm: pipeline and model loaded once
+    lat = []
+    for i in range(args.latency_calls):
+        t = segs[i % len(segs)]
+        start = time.perf_counter()
+        suggest(t)
+        lat.append((time.perf_counter() - start) * 1000)
+    lat.sort()
+    p50 = lat[len(lat) // 2]
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+    print(f"warm suggest(): p50 {p50:.2f} ms, p99 {p99:.2f} ms over {len(lat):,} single-segment calls")
+
+
+if __name__ == "__main__":
+    main()
