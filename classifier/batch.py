@@ -181,6 +181,21 @@ def flatten_note(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def csv_fields(mode: Mode) -> list[str]:
+    return {"segments": CSV_SEGMENT_FIELDS, "notes": CSV_NOTE_FIELDS, "audit": CSV_AUDIT_FIELDS}[mode]
+
+
+def format_row(row: dict[str, Any], fmt: Format, mode: Mode) -> str:
+    """One output row as its final text (a JSON line, or a CSV record with a line ending).
+    Workers format their own rows, so the parent process only writes."""
+    if fmt == "jsonl":
+        return json.dumps(row, ensure_ascii=False) + "\n"
+    flat = flatten_segment(row) if mode == "segments" else flatten_note(row)
+    buf = io.StringIO()
+    csv.DictWriter(buf, fieldnames=csv_fields(mode), extrasaction="ignore").writerow({k: neutralise(v) for k, v in flat.items()})
+    return buf.getvalue()
+
+
 class RowWriter:
     """Writes result rows to a temporary file; ``commit`` renames it into place."""
 
@@ -199,18 +214,14 @@ class RowWriter:
         else:
             self.tmp = None
             self.fh = sys.stdout
-        self._csv = None
         if fmt == "csv":
-            fields = {"segments": CSV_SEGMENT_FIELDS, "notes": CSV_NOTE_FIELDS, "audit": CSV_AUDIT_FIELDS}[mode]
-            self._csv = csv.DictWriter(self.fh, fieldnames=fields, extrasaction="ignore")
-            self._csv.writeheader()
+            csv.DictWriter(self.fh, fieldnames=csv_fields(mode)).writeheader()
 
     def write(self, row: dict[str, Any]) -> None:
-        if self._csv is not None:
-            flat = flatten_note(row) if self.notes else flatten_segment(row)
-            self._csv.writerow({k: neutralise(v) for k, v in flat.items()})
-        else:
-            self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.write_line(format_row(row, self.fmt, self.mode))
+
+    def write_line(self, line: str) -> None:
+        self.fh.write(line)
         self.count += 1
 
     def commit(self) -> None:
@@ -275,10 +286,10 @@ def run_batch(
     failed = 0
     total = 0
     with row_writer(out, out_fmt, mode) as w:
-        for result in score_rows(rows, mode=mode, workers=workers, model=model, max_chars=max_chars, rule=rule):
-            w.write(result)
+        for ok, line in score_rows(rows, mode=mode, workers=workers, model=model, max_chars=max_chars, rule=rule, fmt=out_fmt):
+            w.write_line(line)
             total += 1
-            failed += result["status"] != "ok"
+            failed += not ok
             if on_row is not None:
                 on_row(total)
     return total, failed

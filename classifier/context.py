@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from .cues import CUE_MATCHES
 from .errors import ResourceError
 from .resources import check_keys, iter_jsonl
-from .sections import SENT_IDS
+from .sections import SENT_STARTS
 
 CONTEXTS = ("performed", "negated", "planned", "historical")
 _CATEGORY_CONTEXT = {"NEGATED": "negated", "PLANNED": "planned", "HISTORICAL": "historical"}
@@ -113,16 +113,18 @@ class ContextComponent:
         triggers = self.triggers(doc)
         sections = doc._.sections or []
         sec_starts = [x[0] for x in sections]
-        sent_of = doc.user_data.get(SENT_IDS)
-        if sent_of is None:
-            sent_of = _sentence_ids(doc)
+        starts = doc.user_data.get(SENT_STARTS) or [0]
+
+        def sent_of(i: int) -> int:
+            return bisect_right(starts, i)
+
         terminators = [s for s, _e, t in triggers if t.category == "TERMINATE"]
         scoped = [(s, e, t) for s, e, t in triggers if t.category != "TERMINATE"]
         out = []
         for cs, ce in cues:
             best: tuple[int, int, str] | None = None  # (distance, priority, context)
             for ts, te, trig in scoped:
-                if sent_of[ts] != sent_of[cs] or (ts < ce and cs < te):
+                if sent_of(ts) != sent_of(cs) or (ts < ce and cs < te):
                     continue
                 if te <= cs and trig.direction in ("FORWARD", "BIDIRECTIONAL"):
                     gap_from, gap_to, dist = te, cs, cs - te
@@ -147,16 +149,6 @@ class ContextComponent:
         matches = doc.user_data.get(CUE_MATCHES) or []
         doc.user_data[CUE_CONTEXTS] = self.contexts(doc, [(s, e) for s, e, _f, _c in matches])
         return doc
-
-
-def _sentence_ids(doc: Doc) -> list[int]:
-    ids = []
-    current = -1
-    for t in doc:
-        if t.is_sent_start or current < 0:
-            current += 1
-        ids.append(current)
-    return ids
 
 
 @Language.factory("ptcode_context")

@@ -60,16 +60,40 @@ _ATTRS = [IDX, LENGTH, NORM, IS_PUNCT, IS_SPACE, LIKE_NUM]
 def _parsed(doc: Doc, norm: Normalised) -> Parsed:
     """Collect cues (with offsets into the original text) and the n-gram words, reading the
     token attributes once as an array rather than token by token."""
-    rows = doc.to_array(_ATTRS).tolist() if len(doc) else []
-    strings = doc.vocab.strings
+    if not len(doc):
+        return Parsed(norm, doc, (), ())
+    idx, length, norms, punct, space, num = doc.to_array(_ATTRS).T.tolist()
+    text_of = _string_cache(doc.vocab.strings)
     matches = doc.user_data.get(CUE_MATCHES) or []
     contexts = doc.user_data.get(CUE_CONTEXTS) or ["performed"] * len(matches)
-    cues = []
-    for (s, e, family, cue_id), ctx in zip(matches, contexts):
-        a, b = norm.span(rows[s][0], rows[e - 1][0] + rows[e - 1][1])
-        cues.append(Cue(s, e, family, cue_id, ctx, " ".join(strings[r[2]] for r in rows[s:e]), a, b))
-    words = tuple("<num>" if r[5] else strings[r[2]] for r in rows if not (r[3] or r[4]))
-    return Parsed(norm, doc, tuple(cues), words)
+    span = norm.span
+    cues = tuple(
+        Cue(s, e, family, cue_id, ctx, text_of(norms[s]) if e - s == 1 else " ".join(map(text_of, norms[s:e])), *span(idx[s], idx[e - 1] + length[e - 1]))
+        for (s, e, family, cue_id), ctx in zip(matches, contexts)
+    )
+    words = tuple("<num>" if n else text_of(h) for h, p, sp, n in zip(norms, punct, space, num) if not (p or sp))
+    return Parsed(norm, doc, cues, words)
+
+
+_STRING_CACHES: dict[int, object] = {}
+
+
+def _string_cache(strings):  # noqa: ANN001, ANN202 - StringStore -> (hash -> str)
+    """A memoised hash -> string lookup for one vocabulary's string store."""
+    cached = _STRING_CACHES.get(id(strings))
+    if cached is None:
+        table: dict[int, str] = {}
+
+        def text_of(h: int) -> str:
+            s = table.get(h)
+            if s is None:
+                s = table[h] = strings[h]
+                if len(table) > 200_000:
+                    table.clear()
+            return s
+
+        cached = _STRING_CACHES[id(strings)] = text_of
+    return cached  # type: ignore[return-value]
 
 
 def parse(text: str) -> Parsed:
@@ -81,10 +105,17 @@ def parse(text: str) -> Parsed:
 def parse_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[Parsed]:
     """Stream ``Parsed`` results in input order, using ``nlp.pipe`` for throughput."""
     nlp = get_nlp()
+    tokenizer = nlp.tokenizer
+    components = [proc for _name, proc in nlp.pipeline]
     pending: list[Normalised] = []
 
     def flush() -> Iterator[Parsed]:
-        for n, doc in zip(pending, nlp.pipe((p.text for p in pending), batch_size=batch_size)):
+        # the components are called directly: Language.pipe's generator plumbing cost more
+        # per short text than some of the components themselves
+        for n in pending:
+            doc = tokenizer(n.text)
+            for proc in components:
+                doc = proc(doc)
             yield _parsed(doc, n)
         pending.clear()
 

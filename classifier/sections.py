@@ -9,7 +9,7 @@ Subjective, "assessment" for Assessment) the context component applies to every 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,7 +22,7 @@ from .tokenizer import doc_text
 from .resources import check_keys, load_json
 
 SECTION_CONTEXTS = ("performed", "historical", "assessment", "planned")
-SENT_IDS = "ptcode_sentence_ids"  # doc.user_data key: sentence index of every token
+SENT_STARTS = "ptcode_sentence_starts"  # doc.user_data key: sorted token indices that start a sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,29 +81,31 @@ _NOT_START = np.uint64(2**64 - 1)  # SENT_START -1 (uint64 wrap-around)
 @Language.component("ptcode_sections")
 def sections_component(doc: Doc) -> Doc:
     """Set sentence starts (line breaks, sentence-final punctuation, section headers) and
-    record the section each token belongs to. Works on character offsets with numpy, not
-    token by token."""
+    record the section each token belongs to. Works on character offsets, not token by
+    token."""
     n = len(doc)
     if n == 0:
         doc._.sections = []
-        doc.user_data[SENT_IDS] = np.zeros(0, dtype=np.int32)
+        doc.user_data[SENT_STARTS] = [0]
         return doc
     table = section_table()
-    idx = doc.to_array([IDX])
+    idx = doc.to_array(IDX).tolist()
     text = doc_text(doc)
-    cuts = [m.end() for m in _BREAK.finditer(text)]
+    starts = {0}
+    for m in _BREAK.finditer(text):
+        i = bisect_left(idx, m.end())
+        if i < n:
+            starts.add(i)
     sections: list[tuple[int, str, str]] = []
     for start_char, _end, header in find_headers(text):
-        i = int(np.searchsorted(idx, start_char))
+        i = bisect_left(idx, start_char)
         if i < n and idx[i] == start_char:
-            cuts.append(start_char)
+            starts.add(i)
             sections.append((i, table.name_of[header], table.context_of[header]))
-    starts = np.full(n, _NOT_START, dtype=np.uint64)
-    starts[0] = 1
-    if cuts:
-        pos = np.searchsorted(idx, np.asarray(cuts, dtype=np.uint64))
-        starts[pos[pos < n]] = 1
-    doc.from_array([SENT_START], starts.reshape(-1, 1))
-    doc.user_data[SENT_IDS] = (np.cumsum(starts == 1) - 1).astype(np.int32)
+    ordered = sorted(starts)
+    flags = np.full((n, 1), _NOT_START, dtype=np.uint64)
+    flags[ordered] = 1
+    doc.from_array([SENT_START], flags)
+    doc.user_data[SENT_STARTS] = ordered
     doc._.sections = sections
     return doc

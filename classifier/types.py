@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Code = Literal["97110", "97112", "97530", "none"]
@@ -22,7 +22,7 @@ class Evidence:
     context: str  # "performed" | "negated" | "planned" | "historical"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"text": self.text, "start": self.start, "end": self.end, "cue": self.cue, "family": self.family, "context": self.context}
 
 
 @dataclass(frozen=True, slots=True)
