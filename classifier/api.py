@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal
@@ -17,13 +18,14 @@ from .types import LABELS, NoteAnalysis, Suggestion
 
 Mode = Literal["combined", "model", "rules"]
 MAX_CHARS = 200_000
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 
 
 def check_text(text: object, max_chars: int = MAX_CHARS) -> str:
     """Validate one input text; raise ``InputError`` (never quoting the text)."""
     if not isinstance(text, str):
         raise InputError("text as a string", describe(text), "Pass the note text as str.")
-    if not text.strip():
+    if not _VISIBLE.search(text):
         raise InputError("non-empty text", "empty or whitespace-only text", "Pass the intervention description.")
     if len(text) > max_chars:
         raise InputError(

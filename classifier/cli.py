@@ -57,6 +57,8 @@ def main(
 
 ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A model directory written by `ptcode train` (its manifest checksum must match).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the human-readable view.")]
+ResumeOpt = Annotated[bool, typer.Option("--resume", help="Keep progress if the run stops, and continue a stopped run over the same input.")]
+MaxCharsOpt = Annotated[Optional[int], typer.Option("--max-chars", min=1, help="Longest text accepted (default 200,000 characters); longer ones become error rows.")]
 
 
 def _read_text_arg(text: str | None) -> str:
@@ -83,6 +85,7 @@ def _load_model(model: Path | None):  # noqa: ANN202
 def suggest(
     text: Annotated[Optional[str], typer.Argument(help="The intervention text; '-' (or a pipe) reads standard input; none at a terminal starts an interactive loop.")] = None,
     as_json: JsonOpt = False,
+    max_chars: MaxCharsOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Suggest the code one intervention description supports, and why."""
@@ -97,7 +100,7 @@ def suggest(
             interactive(lambda t: run(t, model=lm), as_json)
             return
         body = _read_text_arg(text)
-        result = run(body, model=lm)
+        result = run(body, model=lm, **({"max_chars": max_chars} if max_chars else {}))
     except PtcodeError as exc:
         fail(str(exc))
     if as_json:
@@ -111,6 +114,7 @@ def note(
     path: Annotated[str, typer.Argument(help="A text file holding one daily note, or '-' for standard input.")],
     rule: Annotated[RuleChoice, typer.Option("--rule", help="Unit rule: cms (Medicare total time) or ama (per code).")] = RuleChoice.cms,
     as_json: JsonOpt = False,
+    max_chars: MaxCharsOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Analyse a whole daily note: line items, minutes, units and warnings."""
@@ -120,7 +124,7 @@ def note(
     body = _read_file_or_stdin(path)
     try:
         lm = _load_model(model)
-        result = analyze_note(body, rule=rule.value, model=lm)
+        result = analyze_note(body, rule=rule.value, model=lm, **({"max_chars": max_chars} if max_chars else {}))
     except PtcodeError as exc:
         fail(str(exc))
     if as_json:
@@ -157,31 +161,52 @@ def batch(
     fmt: Annotated[Optional[FormatChoice], typer.Option("--format", help="Input format when the extension does not say.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (output stays in input order).")] = 1,
     rule: Annotated[RuleChoice, typer.Option("--rule", help="Unit rule for --notes.")] = RuleChoice.cms,
+    resume: ResumeOpt = False,
+    max_chars: MaxCharsOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Score a CSV or JSONL file: one output row per input row, in order."""
-    _run_rows(inp, out, fmt, "notes" if notes else "segments", text_column=text_column, id_column=id_column, workers=workers, rule=rule, model=model)
+    _run_rows(inp, out, fmt, "notes" if notes else "segments", text_column=text_column, id_column=id_column, workers=workers, rule=rule, model=model,
+              resume=resume, max_chars=max_chars)
 
 
 def _run_rows(inp: str, out: str | None, fmt: FormatChoice | None, mode: str, *, text_column: str, id_column: str,
-              workers: int, rule: RuleChoice, model: Path | None, billed_column: str = "billed") -> None:
+              workers: int, rule: RuleChoice, model: Path | None, billed_column: str = "billed", resume: bool = False,
+              max_chars: int | None = None) -> None:
     """Shared by ``batch`` and ``audit``: stream IN to OUT, report counts, exit 1 if rows failed."""
+    import signal
+
     from .batch import detect_format, run_batch
 
+    def terminate(signum, frame):  # noqa: ANN001, ANN202 - SIGTERM stops the run like Ctrl-C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
     try:
         in_fmt = detect_format(inp, fmt.value if fmt else None)
         out_fmt = detect_format(out, None) if out not in (None, "-") else in_fmt
         if inp != "-" and not Path(inp).is_file():
             fail(f"expected a readable input file; got a path that does not exist ({Path(inp).name}).")
         _load_model(model)
-        total, failed = run_batch(inp, out, fmt=in_fmt, out_fmt=out_fmt, text_column=text_column, id_column=id_column, mode=mode,  # type: ignore[arg-type]
-                                  billed_column=billed_column, workers=workers, model=model, rule=rule.value, on_row=_progress())
+        size = Path(inp).stat().st_size if inp != "-" else None
+        result = run_batch(inp, out, fmt=in_fmt, out_fmt=out_fmt, text_column=text_column, id_column=id_column, mode=mode,  # type: ignore[arg-type]
+                           billed_column=billed_column, workers=workers, model=model, rule=rule.value, on_row=_progress(size),
+                           resume=resume, max_chars=max_chars)
     except PtcodeError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
-        fail("interrupted; no output file was written.", 130)
-    typer.echo(f"ptcode: {total} rows, {failed} failed", err=True)
-    if failed:
+        if resume:
+            fail("interrupted; the rows written so far are kept: run the same command with --resume to continue.", 130)
+        fail("interrupted; no output file was written (an earlier one is untouched).", 130)
+    if sys.stderr.isatty():
+        typer.echo("", err=True)
+    summary = f"ptcode: {result.rows} rows, {result.failed} failed"
+    if result.resumed_from:
+        summary += f" ({result.resumed_from} done by the earlier run)"
+    if result.duplicate_ids:
+        summary += f"; {result.duplicate_ids} rows reuse an id seen earlier"
+    typer.echo(summary, err=True)
+    if result.failed:
         raise typer.Exit(1)
 
 
@@ -195,16 +220,19 @@ def audit(
     fmt: Annotated[Optional[FormatChoice], typer.Option("--format", help="Input format when the extension does not say.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (output stays in input order).")] = 1,
     rule: Annotated[RuleChoice, typer.Option("--rule", help="Unit rule: cms or ama.")] = RuleChoice.cms,
+    resume: ResumeOpt = False,
+    max_chars: MaxCharsOpt = None,
     model: ModelOpt = None,
 ) -> None:
     """Flag billed codes the note does not support, documented services not billed, and units above or below what the minutes support."""
-    _run_rows(inp, out, fmt, "audit", text_column=text_column, id_column=id_column, workers=workers, rule=rule, model=model, billed_column=billed_column)
+    _run_rows(inp, out, fmt, "audit", text_column=text_column, id_column=id_column, workers=workers, rule=rule, model=model, billed_column=billed_column,
+              resume=resume, max_chars=max_chars)
 
 
-def _progress():  # noqa: ANN202
+def _progress(total_bytes: int | None):  # noqa: ANN202
     from .render import progress_callback
 
-    return progress_callback()
+    return progress_callback(total_bytes)
 
 
 @app.command(epilog="Example:\n\n  ptcode train --data training_data --out models")

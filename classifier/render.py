@@ -108,20 +108,26 @@ def interactive(run: Callable[[str], Suggestion], as_json: bool) -> None:
         con.print()
 
 
-def progress_callback() -> Callable[[int], None] | None:
-    """A stderr progress line (rows, rows/s) when stderr is a terminal; None otherwise."""
-    if not sys.stderr.isatty():
+def progress_callback(total_bytes: int | None = None, stream=None) -> Callable[[int, int], None] | None:  # noqa: ANN001
+    """A progress line on stderr (rows, rows/s, ETA from the share of the input read) when
+    stderr is a terminal; None otherwise, so logs and pipes stay clean."""
+    stream = stream if stream is not None else sys.stderr
+    if not stream.isatty():
         return None
     start = time.monotonic()
     last = [0.0]
 
-    def update(done: int) -> None:
+    def update(done: int, bytes_read: int) -> None:
         now = time.monotonic()
         if now - last[0] < 0.2:
             return
         last[0] = now
-        rate = done / max(now - start, 1e-9)
-        sys.stderr.write(f"\r{done:,} rows  {rate:,.0f} rows/s")
-        sys.stderr.flush()
+        elapsed = max(now - start, 1e-9)
+        line = f"\r{done:,} rows  {done / elapsed:,.0f} rows/s"
+        if total_bytes and 0 < bytes_read <= total_bytes:
+            remaining = elapsed * (total_bytes - bytes_read) / bytes_read
+            line += f"  {bytes_read / total_bytes:4.0%}  ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
+        stream.write(line + "   ")
+        stream.flush()
 
     return update

@@ -30,13 +30,22 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield block
 
 
+def _quiet_worker() -> None:
+    """Workers leave interruption to the parent, which stops them (no worker tracebacks)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def ordered_map(func: Callable[[list[T]], list[R]], blocks: Iterable[list[T]], workers: int) -> Iterator[R]:
     """Apply ``func`` to blocks in ``workers`` processes, yielding results in order."""
     if workers <= 1:
         for block in blocks:
             yield from func(block)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+    try:
         window: deque[Future[list[R]]] = deque()
         for block in blocks:
             window.append(pool.submit(func, block))
@@ -44,6 +53,12 @@ def ordered_map(func: Callable[[list[T]], list[R]], blocks: Iterable[list[T]], w
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
+    except BaseException:
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()  # do not wait for chunks in flight
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _model_arg(model: Any) -> str | None:

@@ -60,3 +60,10 @@ def model():
     m = cached_model(None)
     assert m is not None, "the shipped model is missing: run `ptcode train`"
     return m
+
+
+def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001, ANN201
+    """Fail the run if anything tried to reach the network (the guard test removes its own)."""
+    if _ATTEMPTS:
+        session.exitstatus = 1
+        print(f"\n{len(_ATTEMPTS)} network connection attempt(s) were blocked during the tests")

@@ -1,0 +1,5 @@
+"""``python -m classifier``: the ptcode command line."""
+
+from .cli import run
+
+run()
