@@ -160,3 +160,54 @@ def test_audit_missing_billed_column(tmp_path):
     inp = tmp_path / "claims.csv"
     inp.write_text("id,text\n1,clams\n", encoding="utf-8")
     assert_one_line_error(run("audit", str(inp), "-o", str(tmp_path / "o.csv")))
+
+
+class FakeTTY:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+        self.written: list[str] = []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, s: str) -> None:
+        self.written.append(s)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_only_on_a_terminal():
+    from classifier.render import progress_callback
+
+    assert progress_callback(1000, FakeTTY(False)) is None
+    tty = FakeTTY(True)
+    update = progress_callback(1000, tty)
+    import time
+
+    time.sleep(0.25)
+    update(50, 500)
+    line = "".join(tty.written)
+    assert "50 rows" in line and "rows/s" in line and "ETA" in line and "50%" in line
+
+
+def test_interactive_loop_answers_each_pasted_note(monkeypatch, capsys):
+    from classifier import suggest
+    from classifier.render import interactive
+
+    lines = iter(["bridges 3x15 RTB", "", "SLS on foam EC 3x30s", "", ""])
+
+    def fake_input(prompt: str = "") -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    interactive(lambda t: suggest(t), as_json=True)
+    out = capsys.readouterr().out
+    decoder, pos, codes = json.JSONDecoder(), 0, []
+    while (start := out.find("\n{", pos)) != -1:
+        obj, pos = decoder.raw_decode(out, start + 1)
+        codes.append(obj["code"])
+    assert codes == ["97110", "97112"]

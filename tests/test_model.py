@@ -116,3 +116,14 @@ def test_directory_without_manifest_is_refused(tmp_path):
 def test_shipped_model_loads(model):
     assert model.classes == ("97110", "97112", "97530", "none")
     assert model.coef.shape == (4, len(model.features))
+
+
+def test_shipped_numpy_inference_matches_sklearn_on_the_corpus():
+    import subprocess
+    import sys
+
+    script = ROOT / "bench" / "verify_inference.py"
+    files = sorted(str(p) for p in (ROOT / "training_data" / "segments").glob("*.jsonl")) + [str(ROOT / "training_data" / "contrast" / "contrast.jsonl")]
+    done = subprocess.run([sys.executable, str(script), *files], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " 0 label disagreements" in done.stdout

@@ -1,0 +1,57 @@
+"""Check that ptcode's numpy inference agrees with the scikit-learn pipeline it was exported
+from, on every example of the given JSONL files (default: the training corpus).
+
+    python bench/verify_inference.py [DATA.jsonl ...]
+
+For each text, the features are built once and scored twice: by ``classifier.model.LinearModel``
+(what ``suggest()`` uses, numpy only) and by the verified ``pipeline.joblib`` (scikit-learn).
+Prints the number of texts, label disagreements and the largest probability difference; exits 1
+on any disagreement.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def texts_of(paths: list[Path]) -> list[str]:
+    out = []
+    for p in paths:
+        for line in p.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if isinstance(row, dict) and isinstance(row.get("text"), str) and row["text"].strip():
+                    out.append(row["text"])
+    return out
+
+
+def main(argv: list[str]) -> int:
+    from classifier.evidence import parse_many
+    from classifier.features import extract
+    from classifier.model import load_model, load_pipeline
+
+    paths = [Path(a) for a in argv] or sorted((ROOT / "training_data" / "segments").glob("*.jsonl"))
+    texts = texts_of(paths)
+    lm = load_model()
+    pipe = load_pipeline()
+    order = [list(pipe.classes_).index(c) for c in lm.classes]
+    feats = [extract(p, lm.config) for p in parse_many(texts)]
+    ours = np.array([lm.predict_proba(f) for f in feats])
+    logits = pipe.decision_function(feats)[:, order]
+    z = logits / lm.temperature
+    z -= z.max(axis=1, keepdims=True)
+    theirs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    disagree = int((ours.argmax(1) != theirs.argmax(1)).sum())
+    diff = float(np.abs(ours - theirs).max()) if len(texts) else 0.0
+    print(f"{len(texts)} texts from {len(paths)} files: {disagree} label disagreements, largest probability difference {diff:.2e}")
+    return 1 if disagree or diff > 1e-6 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
