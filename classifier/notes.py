@@ -27,7 +27,9 @@ QUOTE_MINUTES_MAX = 40
 _DICTATED_PUNCTUATION = re.compile(r"\b(?:period|full stop|comma|new paragraph|new line)\b", re.IGNORECASE)
 _NUM = r"(\d{1,3})"
 _MIN_WORD = r"(?:minutes|minute|mins|min|mns|mn)\b\.?"
-_HEADER_SEP = re.compile(r"\s*(?:(?<!\d):(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
+_HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
+# a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
+_NOT_SPENT = re.compile(r"(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +112,7 @@ def minutes_in(text: str) -> list[tuple[int, int, int]]:
             v = b - a
             if not 0 < v <= 240:
                 continue
-        if 0 < v <= 240:
+        if 0 < v <= 240 and not _NOT_SPENT.search(text, max(0, m.start() - 24), m.start()):
             out.append((m.start(), m.end(), v))
     return out
 
@@ -158,6 +160,8 @@ def _header_prefix(line: str) -> tuple[int, str] | None:
             return m.end(), prefix
         if words and len(words.split()) <= 5 and pats["block_suffix"].search(words) and minutes_in(prefix):
             return m.end(), prefix  # "AM (30 min): Ther act 15 min - ..."
+        if len(words.split()) <= 3 and minutes_in(prefix):
+            return m.end(), prefix  # a short label with its time: "In water 40 min: ...", "Vestibular/NMR 10:00-10:20: ..."
         return None
     return None
 
@@ -268,7 +272,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             ctx, sticky, block, block_head = "performed", False, None, None
             continue
         continuation = text[la : la + 1] in _CONTINUATION
-        if ctx != "performed" and not sticky and not continuation:
+        if ctx != "performed" and not sticky and not (continuation and not text[la : la + 1].isdigit()):
             ctx = "performed"
         tt = pats["total_timed"].search(line)
         tr = pats["total_treatment"].search(line)

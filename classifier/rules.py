@@ -95,17 +95,21 @@ def other_service_code(parsed: Parsed) -> str | None:
     """The code of the strongest performed other-service cue, if any.
 
     Group therapy, a separately coded service, a formal test or an evaluation decide; otherwise
-    the family with the most performed cues wins (ties by ``_OTHER_PRIORITY``). Within a
-    family the most frequent code wins, and a specific code ("97164") beats a range.
+    the service mentioned first wins. Within a family the most frequent code wins, and a
+    specific code ("97164") beats a range.
     """
     code_of = load_lexicon().code_of
     performed = [c for c in parsed.cues if c.context == "performed" and c.cue_id in code_of and c.family in _OTHER_PRIORITY]
     if not performed:
         return None
     per_family = Counter(c.family for c in performed)
-    # group, a named other service, a test or an evaluation decide whatever else is mentioned
+    first = {}
+    for c in performed:
+        first.setdefault(c.family, c.start)
+    # group, a named other service, a test or an evaluation decide whatever else is mentioned;
+    # otherwise the service named first (notes lead with it: "Gait: ...", "NMES to quad ...")
     decisive = [f for f in _OTHER_PRIORITY[:4] if per_family[f]]
-    fam = decisive[0] if decisive else max(per_family, key=lambda f: (per_family[f], -_OTHER_PRIORITY.index(f)))
+    fam = decisive[0] if decisive else min(per_family, key=lambda f: (first[f], -per_family[f], _OTHER_PRIORITY.index(f)))
     hits = Counter(code_of[c.cue_id] for c in performed if c.family == fam)
     return max(hits, key=lambda code: ("-" not in code, hits[code], code))
 
