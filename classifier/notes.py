@@ -346,6 +346,9 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
         mins = minutes_in(prefix)
         if mins:
             return mins[-1][2], False  # "AM (30 min): Ther act 15 min -" bills 15
+        bare = _BARE_MINUTES.search(prefix)
+        if bare and _header_words(prefix[: bare.start()]) and not re.search(r"\d\s*[x*]\s*$", prefix[: bare.start(1)]):
+            return int(bare.group(1)), False  # "Ther Act 15:", "TherAct x15 -"
     if prefix is not None and _units(prefix) is not None:
         return None, False  # "TE 2 units - bike 12 min ...": units documented, minutes not
     mins = minutes_in(line)
@@ -363,6 +366,7 @@ def _units(line: str) -> int | None:
     return int(m.group(1) or m.group(2)) if m else None
 
 
+_BARE_MINUTES = re.compile(r"(?:\s|(?<![\dx])x)(\d{1,2})\s*$", re.IGNORECASE)
 _INLINE_BLOCK = re.compile(r"(?<=[.;])\s+(?=\S)")
 
 

@@ -126,3 +126,19 @@ def test_parse_billed(billed, expected):
     from classifier.audit import parse_billed
 
     assert parse_billed(billed) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        ("Ther Act 15: car transfer x3 min A", {"97530": 15}),
+        ("TherAct x15 - floor to waist lift 20 lb x10", {"97530": 15}),
+        ("TE 3x10: clams RTB, bridges", {"97110": None}),
+        ("TE 3 x 10: clams RTB, bridges", {"97110": None}),
+        ("Circuit 40 min: bike 10 min, squats 2x10, step-ups 2x10, calf raises 5 min", {"97110": 40}),
+        ("Vestibular/NMR 10:00-10:20: VOR x1 on foam 3 x 45 s, recovered in 1 min", {"97112": 20}),
+        ("0905-0915 Ther ex: heel slides x10, SAQ x10", {"97110": 10}),
+    ],
+)
+def test_block_minutes(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
