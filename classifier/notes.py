@@ -442,6 +442,11 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = s.code
         elif s.other_service:
             seg.code = s.other_service
+            # a block headed by a neighbouring service whose cues it holds is that service
+            # ("Gait 10 min: to the bathroom and back ..." is gait, not self-care)
+            family = _HEADER_FAMILY.get(seg.header_code or "")
+            if family and seg.header_code != s.other_service and any(e.family == family and e.context == "performed" for e in s.evidence):
+                seg.code = seg.header_code
         else:
             continue
         kept.append(seg)
@@ -474,6 +479,7 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
     return merged
 
 
+_HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group"}
 _ONE_ON_ONE = re.compile(r"\b(?:1:1|1-on-1|one[- ]on[- ]one|individual(?:ly)?|separate(?:ly)?)\b", re.IGNORECASE)
 
 
