@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,16 @@ def _plt():  # noqa: ANN202
 
 
 def write_report(rep: dict[str, Any], notes_rep: dict[str, Any], out: str | Path) -> list[Path]:
+    """Write every report file; they quote the evaluated texts, so they are owner-only."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    written = _write_all(rep, notes_rep, out)
+    for path in written:
+        os.chmod(path, 0o600)
+    return written
+
+
+def _write_all(rep: dict[str, Any], notes_rep: dict[str, Any], out: Path) -> list[Path]:
     written = [
         confusion_png(rep, out / "confusion_matrix.png"),
         reliability_png(rep, out / "reliability.png"),

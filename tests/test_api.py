@@ -96,3 +96,8 @@ def test_rules_only_mode_without_a_model():
 
 def test_package_exports_only_the_public_api():
     assert set(classifier.__all__) == {"Evidence", "LineItem", "NoteAnalysis", "Suggestion", "PtcodeError", "analyze_note", "suggest", "suggest_many"}
+
+
+def test_suggest_many_with_two_processes_keeps_order():
+    texts = [t for t, _ in TEXTS] * 60
+    assert [s.code for s in suggest_many(texts, n_process=2, batch_size=32)] == [s.code for s in suggest_many(texts)]

@@ -211,3 +211,25 @@ def test_interactive_loop_answers_each_pasted_note(monkeypatch, capsys):
         obj, pos = decoder.raw_decode(out, start + 1)
         codes.append(obj["code"])
     assert codes == ["97110", "97112"]
+
+
+def test_batch_with_two_workers_keeps_input_order(tmp_path):
+    texts = ["bridges 3x15 RTB", "SLS on foam EC 3x30s", "car transfer x3 min A", "gait RW 150 ft CGA", "", "clams 2x15"]
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"id": f"r{i}", "text": texts[i % 6]}) + "\n" for i in range(700)), encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert run("batch", str(inp), "-o", str(one)).exit_code == 1
+    assert run("batch", str(inp), "-o", str(two), "--workers", "2").exit_code == 1
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+    assert [json.loads(x)["id"] for x in two.read_text(encoding="utf-8").splitlines()] == [f"r{i}" for i in range(700)]
+
+
+def test_report_files_are_private(tmp_path):
+    import stat
+
+    data = tmp_path / "eval.jsonl"
+    data.write_text(json.dumps({"id": "a", "text": "bridges 3x15 RTB", "label": "97110"}) + "\n", encoding="utf-8")
+    assert run("evaluate", str(data), "--report", str(tmp_path / "rep")).exit_code == 0
+    files = list((tmp_path / "rep").iterdir())
+    assert {"confusion_matrix.png", "reliability.png", "coverage.png", "report.json", "by_tag.csv", "rules.csv", "mistakes.csv"} <= {f.name for f in files}
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)

@@ -142,3 +142,17 @@ def test_parse_billed(billed, expected):
 )
 def test_block_minutes(note, expected):
     assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+@pytest.mark.parametrize(
+    "note,fragment",
+    [
+        ("PT note\nTE 15 min: clams 3x15, bridges 3x12\nProvider: J. Doe, PT, DPT", "GP modifier"),
+        ("OT note\nTA 15 min: reaching to upper shelf with cans x10\nOTR/L", "GO modifier"),
+        ("PTA note\nTE 15 min: clams 3x15, bridges 3x12", "CQ modifier"),
+        ("COTA\nTA 15 min: reaching to upper shelf with cans x10", "CO modifier"),
+        ("TE 15 min: clams 3x15\nGroup balance class 30 min with 3 other pts", "group therapy 97150 with one-on-one 97110"),
+    ],
+)
+def test_modifier_and_pair_warnings(note, fragment):
+    assert any(fragment in w for w in analyze_note(note).warnings)
