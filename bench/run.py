@@ -11,8 +11,9 @@ Prints, on the same texts and machine:
   * wall time of `ptcode suggest "<note>"` against `python -c "import spacy"`, and the ratio;
   * p50 / p99 latency of warm in-process `suggest()` calls on single segments.
 
-Texts are the training corpus (training_data/), cycled to the requested number of rows; no
-evaluation data is used. Figures are wall-clock and vary with machine load: run it on an idle
+Texts are the training corpus (training_data/), cycled to the requested number of rows, each
+row opened with its own visit number ("Visit 1234: ...") so that no two rows are identical, as
+in a real export where dates and names differ; no evaluation data is used. Figures are wall-clock and vary with machine load: run it on an idle
 machine and read the ratios, which are measured side by side.
 """
 
@@ -46,7 +47,7 @@ def write_rows(path: Path, texts: list[str], rows: int) -> list[str]:
     used = []
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(rows):
-            t = texts[i % len(texts)]
+            t = f"Visit {i}: {texts[i % len(texts)]}"
             used.append(t)
             fh.write(json.dumps({"id": str(i), "text": t}) + "\n")
     return used

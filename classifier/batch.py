@@ -32,6 +32,7 @@ CSV_NOTE_FIELDS = ["id", "status", "error", "items", "total_timed_minutes", "uni
 CSV_AUDIT_FIELDS = ["id", "status", "error", "billed", "flags", "items", "total_timed_minutes", "units_cms", "units_ama", "warnings"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_RECORD_CHARS = 8_000_000  # one input record; longer ones become error rows, unread
+DUPLICATE_ID_WINDOW = 100_000  # ids remembered for the duplicate check (bounded memory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,8 @@ class InRow:
 
 @dataclass
 class ReadStats:
-    """What the reader saw, for the end-of-run summary (never any text)."""
+    """What the reader saw, for the end-of-run summary (never any text). Duplicate ids are
+    counted against the first ``DUPLICATE_ID_WINDOW`` distinct ids, so memory stays bounded."""
 
     rows: int = 0
     duplicate_ids: int = 0
@@ -112,7 +114,7 @@ def read_rows(
             stats.rows += 1
             if row.id in seen:
                 stats.duplicate_ids += 1
-            elif len(seen) < 5_000_000:
+            elif len(seen) < DUPLICATE_ID_WINDOW:
                 seen.add(row.id)
             if position is not None and raw.seekable():
                 position[0] = raw.tell()

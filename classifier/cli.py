@@ -59,6 +59,10 @@ ModelOpt = Annotated[Optional[Path], typer.Option("--model", help="A model direc
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of the human-readable view.")]
 ResumeOpt = Annotated[bool, typer.Option("--resume", help="Keep progress if the run stops, and continue a stopped run over the same input.")]
 MaxCharsOpt = Annotated[Optional[int], typer.Option("--max-chars", min=1, help="Longest text accepted (default 200,000 characters); longer ones become error rows.")]
+OutOpt = Annotated[Optional[str], typer.Option("-o", "--out", help="Output file (same format by extension; default standard output).")]
+IdColumnOpt = Annotated[str, typer.Option("--id-column", help="Column / field holding the row id.")]
+FormatOpt = Annotated[Optional[FormatChoice], typer.Option("--format", help="Input format when the extension does not say.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (output stays in input order).")]
 
 
 def _read_text_arg(text: str | None) -> str:
@@ -154,12 +158,12 @@ def _read_file_or_stdin(path: str) -> str:
 @app.command(epilog="Examples:\n\n  ptcode batch notes.csv -o scored.csv\n\n  ptcode batch export.jsonl -o out.jsonl --notes --workers 2\n\n  ptcode batch rows.csv --text-column note_text --id-column encounter_id")
 def batch(
     inp: Annotated[str, typer.Argument(metavar="IN", help="CSV or JSONL input ('-' reads standard input; give --format).")],
-    out: Annotated[Optional[str], typer.Option("-o", "--out", help="Output file (same format by extension; default standard output).")] = None,
+    out: OutOpt = None,
     notes: Annotated[bool, typer.Option("--notes", help="Rows are whole daily notes (line items, minutes, units).")] = False,
     text_column: Annotated[str, typer.Option("--text-column", help="Column / field holding the text.")] = "text",
-    id_column: Annotated[str, typer.Option("--id-column", help="Column / field holding the row id.")] = "id",
-    fmt: Annotated[Optional[FormatChoice], typer.Option("--format", help="Input format when the extension does not say.")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (output stays in input order).")] = 1,
+    id_column: IdColumnOpt = "id",
+    fmt: FormatOpt = None,
+    workers: WorkersOpt = 1,
     rule: Annotated[RuleChoice, typer.Option("--rule", help="Unit rule for --notes.")] = RuleChoice.cms,
     resume: ResumeOpt = False,
     max_chars: MaxCharsOpt = None,
@@ -213,12 +217,12 @@ def _run_rows(inp: str, out: str | None, fmt: FormatChoice | None, mode: str, *,
 @app.command(epilog="Examples:\n\n  ptcode audit claims.csv -o flags.csv\n\n  ptcode audit visits.jsonl --billed-column cpt --rule ama -o out.jsonl")
 def audit(
     inp: Annotated[str, typer.Argument(metavar="IN", help="CSV or JSONL: note text plus billed codes such as 97110x2;97530x1.")],
-    out: Annotated[Optional[str], typer.Option("-o", "--out", help="Output file (same format by extension; default standard output).")] = None,
+    out: OutOpt = None,
     text_column: Annotated[str, typer.Option("--text-column", help="Column / field holding the note.")] = "text",
-    id_column: Annotated[str, typer.Option("--id-column", help="Column / field holding the row id.")] = "id",
+    id_column: IdColumnOpt = "id",
     billed_column: Annotated[str, typer.Option("--billed-column", help="Column / field holding the billed codes and units.")] = "billed",
-    fmt: Annotated[Optional[FormatChoice], typer.Option("--format", help="Input format when the extension does not say.")] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Worker processes (output stays in input order).")] = 1,
+    fmt: FormatOpt = None,
+    workers: WorkersOpt = 1,
     rule: Annotated[RuleChoice, typer.Option("--rule", help="Unit rule: cms or ama.")] = RuleChoice.cms,
     resume: ResumeOpt = False,
     max_chars: MaxCharsOpt = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,10 @@ from .types import Evidence
 
 #: families reported as evidence (purpose markers only link other cues to a purpose)
 HIDDEN_FAMILIES = frozenset({"purpose"})
+#: spaCy's vocabulary keeps every new string it sees; in a long run over unique text (names,
+#: dates, typos) the pipeline is rebuilt after this many texts, so memory stays bounded
+RECYCLE_AFTER = 100_000
+_seen_since_build = [0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,28 +101,51 @@ def _string_cache(strings):  # noqa: ANN001, ANN202 - StringStore -> (hash -> st
     return cached  # type: ignore[return-value]
 
 
+def _count(n: int) -> None:
+    """Count texts processed by the current pipeline; rebuild it when the count is reached."""
+    _seen_since_build[0] += n
+    if _seen_since_build[0] < RECYCLE_AFTER:
+        return
+    _seen_since_build[0] = 0
+    frozen = gc.get_freeze_count() > 0  # a batch process froze the old pipeline's objects
+    if frozen:
+        gc.unfreeze()
+    get_nlp.cache_clear()
+    _STRING_CACHES.clear()
+    gc.collect()
+    if frozen:
+        get_nlp()
+        gc.collect()
+        gc.freeze()
+
+
 def parse(text: str) -> Parsed:
     """Normalise, run the pipeline, collect cues with original offsets."""
     norm = normalise(text)
-    return _parsed(get_nlp()(norm.text), norm)
+    parsed = _parsed(get_nlp()(norm.text), norm)
+    _count(1)
+    return parsed
 
 
 def parse_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[Parsed]:
     """Stream ``Parsed`` results in input order, using ``nlp.pipe`` for throughput."""
-    nlp = get_nlp()
-    tokenizer = nlp.tokenizer
-    components = [proc for _name, proc in nlp.pipeline]
     pending: list[Normalised] = []
 
     def flush() -> Iterator[Parsed]:
         # the components are called directly: Language.pipe's generator plumbing cost more
         # per short text than some of the components themselves
+        nlp = get_nlp()
+        tokenizer = nlp.tokenizer
+        components = [proc for _name, proc in nlp.pipeline]
+        done = []
         for n in pending:
             doc = tokenizer(n.text)
             for proc in components:
                 doc = proc(doc)
-            yield _parsed(doc, n)
+            done.append(_parsed(doc, n))
+        _count(len(pending))
         pending.clear()
+        yield from done
 
     for text in texts:
         pending.append(normalise(text))

@@ -101,3 +101,16 @@ def test_package_exports_only_the_public_api():
 def test_suggest_many_with_two_processes_keeps_order():
     texts = [t for t, _ in TEXTS] * 60
     assert [s.code for s in suggest_many(texts, n_process=2, batch_size=32)] == [s.code for s in suggest_many(texts)]
+
+
+def test_pipeline_is_rebuilt_after_many_texts(monkeypatch):
+    from classifier import evidence
+    from classifier.pipeline import get_nlp
+
+    monkeypatch.setattr(evidence, "RECYCLE_AFTER", 50)
+    evidence._seen_since_build[0] = 0
+    first = get_nlp()
+    before = [s.to_dict() for s in suggest_many([t for t, _ in TEXTS] * 12, batch_size=16)]
+    assert get_nlp() is not first  # rebuilt after 50 texts
+    again = [s.to_dict() for s in suggest_many([t for t, _ in TEXTS] * 12, batch_size=16)]
+    assert before == again
