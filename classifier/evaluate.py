@@ -171,9 +171,9 @@ def render(report: dict[str, Any]) -> str:
         + "".join(f"| {confs[m]['share_not_flagged']:.0%} kept, acc {confs[m]['accuracy_not_flagged']:.3f}".ljust(25) for m in confs)
     )
     if any("contrast" in confs[m] for m in confs):
-        lines.append(f"{'groups':<8}" + "".join(f"| {confs[m]['contrast']['fully_right']:.1%} of {confs[m]['contrast']['groups']} fully right".ljust(25) for m in confs))
+        lines.append(f"{'groups':<8}" + "".join(f"| {confs[m]['contrast']['fully_right']:.1%} of {confs[m]['contrast']['groups']} all right".ljust(25) for m in confs))
         for kind in confs[next(iter(confs))]["contrast"]["by_varies"]:
-            lines.append(f"{'  ' + kind:<8}" + "".join(f"| {confs[m]['contrast']['by_varies'][kind]['fully_right']:.1%} of {confs[m]['contrast']['by_varies'][kind]['groups']}".ljust(25) for m in confs))
+            lines.append(f"{kind[:8]:<8}" + "".join(f"| {confs[m]['contrast']['by_varies'][kind]['fully_right']:.1%} of {confs[m]['contrast']['by_varies'][kind]['groups']}".ljust(25) for m in confs))
     lines.append("")
     for m in confs:
         lines.append(f"confusion matrix, {names[m]} (rows gold, columns predicted)")
