@@ -23,13 +23,16 @@ from .sections import find_headers, section_table
 from .types import LineItem, NoteAnalysis, Suggestion
 
 THREE = ("97110", "97112", "97530")
+_HOURS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_SPOKEN_MINUTES = rf"oh\s+(?:{_UNITS_WORDS})|(?:twenty|thirty|forty|fifty)(?:[\s-]+(?:{_UNITS_WORDS}))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 QUOTE_MINUTES_MAX = 40
 _DICTATED_PUNCTUATION = re.compile(r"\b(?:period|full stop|comma|new paragraph|new line)\b", re.IGNORECASE)
 _NUM = r"(\d{1,3})"
 _MIN_WORD = r"(?:minutes|minute|mins|min|mns|mn)\b\.?"
 _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
 # a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
-_NOT_SPENT = re.compile(r"(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?$", re.IGNORECASE)
+_NOT_SPENT = re.compile(r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?|\d\s*[x\u00d7*]\s*)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +56,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"|(?<![\d:.])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)"
             r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})"
             r"|\b(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?:-|\u2013|to)\s*(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\b)",
+            re.IGNORECASE,
+        ),
+        "spoken_range": re.compile(
+            rf"\b(?:from\s+)?(?P<h1>{_HOURS})\s+(?P<m1>{_SPOKEN_MINUTES}|o'?clock)\s+(?:to|until|till|through)\s+(?P<h2>{_HOURS})\s+(?P<m2>{_SPOKEN_MINUTES}|o'?clock)\b",
             re.IGNORECASE,
         ),
         "units": re.compile(rf"{_NUM}\s*units?\b|\bx\s*{_NUM}\s*units?\b", re.IGNORECASE),
@@ -114,7 +121,20 @@ def minutes_in(text: str) -> list[tuple[int, int, int]]:
                 continue
         if 0 < v <= 240 and not _NOT_SPENT.search(text, max(0, m.start() - 24), m.start()):
             out.append((m.start(), m.end(), v))
-    return out
+    for m in _patterns()["spoken_range"].finditer(text):
+        a = _spoken_clock(m.group("h1"), m.group("m1"), words)
+        b = _spoken_clock(m.group("h2"), m.group("m2"), words)
+        if b < a:
+            b += 12 * 60
+        if 0 < b - a <= 240:
+            out.append((m.start(), m.end(), b - a))
+    return sorted(out)
+
+
+def _spoken_clock(hour: str, minutes: str, words: dict[str, int]) -> int:
+    """'ten', 'oh five' -> 605 minutes after midnight (or any consistent origin)."""
+    m = 0 if "clock" in minutes.lower() else sum(words.get(w, 0) for w in re.split(r"[\s-]+", minutes.lower()) if w != "oh")
+    return words[hour.lower()] * 60 + m
 
 
 def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -238,10 +258,21 @@ def _billing_pairs(line: str) -> dict[str, int]:
     return pairs
 
 
+_CHECKED = re.compile(r"\[\s*[xX\u2713\u2714]\s*\]|\u2611")
+
+
 def _is_billing_line(line: str) -> bool:
-    """A billing summary: several code/minutes pairs, or codes with minutes and nothing else."""
+    """A billing summary: several code/minutes pairs, codes with minutes and nothing else, or
+    a ticked checkbox naming a code or block with its minutes ("[x] 97110 Ther Ex 15 min")."""
     if _is_code_only(line):
         return True
+    if _CHECKED.search(line) and _billing_pairs(line):
+        names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
+        residue = _header_words(line)
+        for name in sorted(names, key=len, reverse=True):
+            residue = re.sub(rf"(?:^|\s){re.escape(name)}(?=\s|$)", " ", residue)
+        if not residue.split():
+            return True
     pairs = _billing_pairs(line)
     if len(pairs) < 2 or len(pairs) < len(minutes_in(line)) - 1:
         return False
@@ -361,6 +392,16 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     return mins[0][2], bool(head) and len(head.split()) > 2 or bool(prefix)
 
 
+def _anchored_minutes(part: str) -> bool:
+    """The part opens or closes with its minutes ("15 min - clams ...", "... (12 min)")."""
+    mins = minutes_in(part)
+    if not mins:
+        return False
+    lead = not part[: mins[0][0]].strip(" -*\u2022([")
+    close = not _DICTATED_PUNCTUATION.sub(" ", part[mins[-1][1] :]).strip(" .;,)]~")
+    return lead or close
+
+
 def _units(line: str) -> int | None:
     m = _patterns()["units"].search(line)
     return int(m.group(1) or m.group(2)) if m else None
@@ -383,6 +424,11 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         mins, weak = _block_minutes(line, prefix)
         return [Segment(a, b, mins, _units(prefix), weak_minutes=weak, header_code=header_code(prefix))]
     mins = minutes_in(line)
+    if len(mins) >= 2:
+        parts = _split_on(line, (";", "|"))
+        anchored = [(p0, p1) for p0, p1 in parts or [] if _anchored_minutes(line[p0:p1])]
+        if parts and len(anchored) >= 2:
+            return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
     leading = bool(mins) and not line[: mins[0][0]].strip(" -*\u2022([")
     closing = bool(mins) and not _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :]).strip(" .;,)]~")
     if len(mins) >= 2 and not leading and not closing:
@@ -480,15 +526,41 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
 
 
 _HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group"}
+def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str, bool]) -> list[LineItem]:
+    """When the note states its total timed minutes and exactly one timed service lacks
+    minutes of its own (none, or only a duration inside its description), that service gets
+    the rest of the total."""
+    from dataclasses import replace
+
+    if totals.timed is None:
+        return items
+    timed = [i for i in items if is_timed(i.code)]
+    unknown = [i for i in timed if i.minutes is None or weak_only.get(i.code, False)]
+    if len(unknown) != 1:
+        return items
+    rest = totals.timed - sum(i.minutes or 0 for i in timed if i is not unknown[0])
+    if rest <= 0:
+        return items
+    return [replace(i, minutes=rest) if i is unknown[0] else i for i in items]
+
+
+_GROUP_ACTIVITIES = frozenset({"97110", "97112", "97530", "97116"})
 _ONE_ON_ONE = re.compile(r"\b(?:1:1|1-on-1|one[- ]on[- ]one|individual(?:ly)?|separate(?:ly)?)\b", re.IGNORECASE)
 
 
 def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
-    """In a group-therapy note, the activities described belong to the group session: lines
-    without their own minutes and without a one-on-one marker are not separate line items."""
-    if not any(s.code == "97150" for s in segs) or _ONE_ON_ONE.search(text):
+    """In a group-therapy note, the exercise and activities described belong to the group
+    session unless they form a coded block of their own or the line (or its block header) marks
+    one-on-one time: they are not separate line items. Other services (a manipulation, a
+    modality) stay."""
+    if not any(s.code == "97150" for s in segs):
         return segs
-    return [s for s in segs if s.code == "97150" or s.minutes is not None]
+
+    def one_on_one(seg: Segment) -> bool:
+        head = seg.block if seg.block is not None else seg
+        return bool(_ONE_ON_ONE.search(text[seg.start : seg.end]) or _ONE_ON_ONE.search(text[head.start : head.end]))
+
+    return [s for s in segs if s.code == "97150" or s.code not in _GROUP_ACTIVITIES or s.header_code or one_on_one(s)]
 
 
 def _measurement_only(parsed) -> bool:  # noqa: ANN001
@@ -539,8 +611,9 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs = _fold_into_group(text, segs)
     by_code: dict[str, _Merged] = {}
     for seg in segs:
-        if seg.minutes is None and seg.header_code and seg.header_code in billed:
+        if (seg.minutes is None or seg.weak_minutes) and seg.header_code and seg.header_code in billed:
             seg.minutes = billed.pop(seg.header_code)  # the block named on the billing line
+            seg.weak_minutes = False
     weak_only: dict[str, bool] = {}
     for seg in segs:
         if seg.minutes is not None:
@@ -560,6 +633,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
         if m.code in billed and (minutes is None or weak_only.get(m.code, False)):
             minutes = billed[m.code]
         items.append(LineItem(m.code, minutes, m.start, m.end, m.suggestion))
+    items = _fill_from_total(items, totals, weak_only)
     timed = {i.code: i.minutes for i in items if is_timed(i.code) and i.minutes}
     cms = allocate(timed, "cms")
     ama = allocate(timed, "ama")

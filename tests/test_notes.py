@@ -156,3 +156,16 @@ def test_block_minutes(note, expected):
 )
 def test_modifier_and_pair_warnings(note, fragment):
     assert any(fragment in w for w in analyze_note(note).warnings)
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        ("from ten oh five to ten twenty we did big amplitude stepping and reaching to tape marks", {"97112": 15}),
+        ("[x] 97110 Ther Ex  15 min\n[x] 97530 Ther Act  12 min\n[ ] 97112 NMR\nTher Ex: clams RTB 3x15, bridges 3x12, rocker board 2x1 min\nTher Act: car transfer x3 min A", {"97110": 15, "97530": 12}),
+        ("Tx: thumb AROM all planes, light putty pinch 3 min, web space stretch 3x30s\nTotal timed: 30 min", {"97110": 30}),
+        ("Back class with 5 other pts: bridges, planks, wall squats, 40 min total", {"97150": 40}),
+    ],
+)
+def test_minutes_from_summaries_and_totals(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
