@@ -12,7 +12,7 @@ from .errors import InputError, PtcodeError, describe
 from .evidence import Parsed, parse, parse_many
 from .explain import explain
 from .features import extract
-from .model import LinearModel, Thresholds, cached_model, load_model
+from .model import LinearModel, Thresholds, cached_model
 from .rules import apply
 from .types import LABELS, NoteAnalysis, Suggestion
 
@@ -94,7 +94,7 @@ def _suggestion(parsed: Parsed, decision: Decision, rule, other: str | None, mod
         code=decision.code,
         confidence=float(decision.confidence),
         needs_review=bool(decision.needs_review),
-        explanation=explain(parsed, decision, rule, other, model, vec),
+        explanation=explain(parsed, decision, other, model, vec),
         evidence=parsed.evidence(),
         alternatives=alternatives,
         decided_by="rules" if decision.decided_by == "rules" else "model",
@@ -187,8 +187,3 @@ def audit_note(
 
     billed_units = parse_billed(billed)
     return audit(analyze_note(text, rule=rule, model=model, max_chars=max_chars), billed_units, rule)
-
-
-def load(model_dir: str | Path) -> LinearModel:
-    """Load a model directory (verified against its manifest)."""
-    return load_model(model_dir)

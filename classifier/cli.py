@@ -134,7 +134,7 @@ def note(
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        render_note(body, result)
+        render_note(result)
 
 
 def _read_file_or_stdin(path: str) -> str:

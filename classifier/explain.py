@@ -16,7 +16,6 @@ from .decision import Decision
 from .evidence import Cue, Parsed
 from .model import LinearModel
 from .resources import load_json
-from .rules import RuleResult
 
 MAX_QUOTES = 3
 QUOTE_CHARS = 60
@@ -89,7 +88,12 @@ def _supporting(parsed: Parsed, code: str, scores: dict[str, float]) -> tuple[st
     return lead_name_key, chosen
 
 
-def explain(parsed: Parsed, decision: Decision, rule: RuleResult, other_service: str | None,
+def code_name(code: str) -> str:
+    """The plain name of a code, e.g. therapeutic exercise for 97110 (data/explain.json)."""
+    return _names()[1].get(code, code)
+
+
+def explain(parsed: Parsed, decision: Decision, other_service: str | None,
             model: LinearModel | None = None, vec: tuple | None = None) -> str:
     """``vec`` is the model's ``(indices, values)`` for this text, when the model decided."""
     _, code_names = _names()
@@ -111,7 +115,7 @@ def explain(parsed: Parsed, decision: Decision, rule: RuleResult, other_service:
             if code == "97530" and intent and "intent" not in key:
                 first += f" for a stated purpose ({_quote(parsed, intent[0])})"
     sentences = [first.rstrip(".") + "."]
-    second = _against_runner_up(parsed, decision, rule)
+    second = _against_runner_up(parsed, decision)
     if second:
         sentences.append(second)
     return " ".join(sentences)
@@ -142,7 +146,7 @@ def _explain_none(parsed: Parsed, other_service: str | None) -> str:
     return "none: the documented content does not support 97110, 97112 or 97530"
 
 
-def _against_runner_up(parsed: Parsed, decision: Decision, rule: RuleResult) -> str | None:
+def _against_runner_up(parsed: Parsed, decision: Decision) -> str | None:
     runner = decision.runner_up
     if runner is None or not (decision.needs_review or decision.probs.get(runner, 0.0) >= 0.2):
         return None

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -234,14 +233,3 @@ def cached_model(model_dir: str | None) -> LinearModel | None:
             return None
         return load_model(d)
     return load_model(model_dir)
-
-
-def softmax_temperature(logits: np.ndarray, temperature: float) -> np.ndarray:
-    z = logits / temperature
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def entropy(p: np.ndarray) -> float:
-    return float(-sum(x * math.log(x) for x in p if x > 0))

@@ -7,10 +7,10 @@ import sys
 import time
 from collections.abc import Callable
 
+from .explain import code_name
 from .types import NoteAnalysis, Suggestion
 
 _COLOURS = {"performed": "bold green", "negated": "red", "planned": "yellow", "historical": "cyan"}
-CODE_NAMES = {"97110": "therapeutic exercise", "97112": "neuromuscular re-education", "97530": "therapeutic activities", "none": "none of the three"}
 
 
 def _console(stderr: bool = False):  # noqa: ANN202
@@ -36,7 +36,7 @@ def highlighted(text: str, s: Suggestion):  # noqa: ANN201
 def render_suggestion(text: str, s: Suggestion) -> None:
     con = _console()
     review = "  [needs review]" if s.needs_review else ""
-    con.print(f"[bold]{s.code}[/bold] {CODE_NAMES.get(s.code, '')}{review}")
+    con.print(f"[bold]{s.code}[/bold] {code_name(s.code)}{review}")
     con.print(f"confidence {bar(s.confidence)} {s.confidence:.0%}   decided by {s.decided_by}" + (f" ({s.rule_id})" if s.rule_id else ""))
     if s.other_service:
         con.print(f"other service documented: {s.other_service}")
@@ -48,7 +48,7 @@ def render_suggestion(text: str, s: Suggestion) -> None:
     con.print("[dim]green: performed   red: negated   yellow: planned   cyan: historical[/dim]")
 
 
-def render_note(text: str, n: NoteAnalysis) -> None:
+def render_note(n: NoteAnalysis) -> None:
     from rich.table import Table
 
     con = _console()
