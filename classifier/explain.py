@@ -110,7 +110,7 @@ def explain(parsed: Parsed, decision: Decision, other_service: str | None,
             dosing = [c for c in parsed.cues if c.family == "dosing" and c.context == "performed"]
             extra = " with dosing" if code == "97110" and dosing and not key.startswith("dosing") else ""
             intent = [c for c in parsed.cues if c.family == "intent" and c.context == "performed"]
-            quotes = _quotes(parsed, cues[:MAX_QUOTES])
+            quotes = _quotes(parsed, sorted(cues[:MAX_QUOTES], key=lambda c: c.start))  # in the note's order
             first = f"{code} ({code_names[code]}): {label}{extra}: {quotes}"
             if code == "97530" and intent and "intent" not in key:
                 first += f" for a stated purpose ({_quote(parsed, intent[0])})"
