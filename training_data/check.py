@@ -28,6 +28,10 @@ VOICES = {
     "vestibular_aquatic",
     "emr_pta",
     "dictation_student",
+    "acute_care",
+    "cardiopulmonary_oncology",
+    "prosthetic_pelvic",
+    "telehealth_brief",
 }
 HARD_KINDS = {
     "intent-flip",
