@@ -3,8 +3,10 @@ from, on every example of the given JSONL files (default: the training corpus).
 
     python bench/verify_inference.py [DATA.jsonl ...]
 
-For each text, the features are built once and scored twice: by ``classifier.model.LinearModel``
-(what ``suggest()`` uses, numpy only) and by the verified ``pipeline.joblib`` (scikit-learn).
+Each text is parsed once and scored twice: by what ``suggest()`` uses (``features.encode``,
+which builds the vector from token hashes, applied by ``classifier.model.LinearModel`` with
+numpy only) and by the verified ``pipeline.joblib`` (scikit-learn) on the named features of
+``features.extract``.
 Prints the number of texts, label disagreements and the largest probability difference; exits 1
 on any disagreement.
 """
@@ -33,7 +35,7 @@ def texts_of(paths: list[Path]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     from classifier.evidence import parse_many
-    from classifier.features import extract
+    from classifier.features import encode, extract
     from classifier.model import load_model, load_pipeline
 
     paths = [Path(a) for a in argv] or sorted((ROOT / "training_data" / "segments").glob("*.jsonl"))
@@ -41,8 +43,9 @@ def main(argv: list[str]) -> int:
     lm = load_model()
     pipe = load_pipeline()
     order = [list(pipe.classes_).index(c) for c in lm.classes]
-    feats = [extract(p, lm.config) for p in parse_many(texts)]
-    ours = np.array([lm.predict_proba(f) for f in feats])
+    parsed = list(parse_many(texts))
+    feats = [extract(p, lm.config) for p in parsed]
+    ours = np.array([lm.proba_from(*encode(p, lm)) for p in parsed]).reshape(len(parsed), len(lm.classes))
     logits = pipe.decision_function(feats)[:, order]
     z = logits / lm.temperature
     z -= z.max(axis=1, keepdims=True)

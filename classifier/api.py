@@ -11,7 +11,7 @@ from .decision import Decision, decide
 from .errors import InputError, PtcodeError, describe
 from .evidence import Parsed, parse, parse_many
 from .explain import explain
-from .features import extract
+from .features import encode
 from .model import LinearModel, Thresholds, cached_model
 from .rules import apply
 from .types import LABELS, NoteAnalysis, Suggestion
@@ -51,7 +51,7 @@ def suggest_parsed(parsed: Parsed, model: LinearModel | None, mode: Mode = "comb
     vec = None
     probs = None
     if model is not None and mode != "rules":
-        vec = model.vector(extract(parsed, model.config))
+        vec = encode(parsed, model)
         probs = model.proba_from(*vec)
     thresholds = model.thresholds if model is not None else Thresholds()
     racc = model.rule_accuracy if model is not None else {}

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from .cues import CUE_MATCHES
 from .errors import ResourceError
 from .resources import check_keys, iter_jsonl
-from .sections import SENT_STARTS
+from .sections import SENT_STARTS, doc_sections
 
 CONTEXTS = ("performed", "negated", "planned", "historical")
 _CATEGORY_CONTEXT = {"NEGATED": "negated", "PLANNED": "planned", "HISTORICAL": "historical"}
@@ -111,7 +111,7 @@ class ContextComponent:
         if not cues:
             return []
         triggers = self.triggers(doc)
-        sections = doc._.sections or []
+        sections = doc_sections(doc)
         sec_starts = [x[0] for x in sections]
         starts = doc.user_data.get(SENT_STARTS) or [0]
 

@@ -7,12 +7,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, NORM
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from .context import CUE_CONTEXTS
 from .cues import CUE_MATCHES
 from .normalise import Normalised, normalise
 from .pipeline import get_nlp
+from .tokenizer import NUMBER_NORM
 from .types import Evidence
 
 #: families reported as evidence (purpose markers only link other cues to a purpose)
@@ -44,11 +46,17 @@ class Parsed:
     source: Normalised
     doc: Doc
     cues: tuple[Cue, ...]
-    words: tuple[str, ...] = ()  # lemmas of the word tokens ("<num>" for numbers), for n-grams
+    word_ids: tuple[int, ...] = ()  # string hashes of the word tokens' lemmas (NUM_ID for numbers)
 
     @property
     def text(self) -> str:
         return self.source.source
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Lemmas of the word tokens ("<num>" for numbers), for n-grams."""
+        strings = self.doc.vocab.strings
+        return tuple(NUMBER_NORM if h == NUM_ID else strings[h] for h in self.word_ids)
 
     def evidence(self) -> tuple[Evidence, ...]:
         src = self.source.source
@@ -60,6 +68,7 @@ class Parsed:
 
 
 _ATTRS = [IDX, LENGTH, NORM, IS_PUNCT, IS_SPACE, LIKE_NUM]
+NUM_ID = get_string_id(NUMBER_NORM)
 
 
 def _parsed(doc: Doc, norm: Normalised) -> Parsed:
@@ -76,7 +85,7 @@ def _parsed(doc: Doc, norm: Normalised) -> Parsed:
         Cue(s, e, family, cue_id, ctx, text_of(norms[s]) if e - s == 1 else " ".join(map(text_of, norms[s:e])), *span(idx[s], idx[e - 1] + length[e - 1]))
         for (s, e, family, cue_id), ctx in zip(matches, contexts)
     )
-    words = tuple("<num>" if n else text_of(h) for h, p, sp, n in zip(norms, punct, space, num) if not (p or sp))
+    words = tuple([NUM_ID if n else h for h, p, sp, n in zip(norms, punct, space, num) if not (p or sp)])
     return Parsed(norm, doc, cues, words)
 
 

@@ -17,11 +17,18 @@ can read:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+from spacy.strings import get_string_id
 
 from .cues import CORE_FAMILIES, OTHER_SERVICE_FAMILIES
 from .evidence import Parsed
+
+if TYPE_CHECKING:
+    from .model import LinearModel
 
 PURPOSE_WINDOW = 4  # tokens between a purpose phrase and the cue it introduces
 
@@ -128,3 +135,69 @@ def _ngrams(parsed: Parsed) -> dict[str, float]:
         k = "ng=" + a + "_" + b
         grams[k] = grams.get(k, 0) + 1
     return {k: _log(v) for k, v in grams.items()}
+
+
+NGRAM_PREFIX = "ng="
+
+
+@dataclass(frozen=True, slots=True)
+class NgramIndex:
+    """The model's n-gram columns keyed by string hashes, so scoring never builds n-gram strings.
+
+    ``ng=a_b`` is ambiguous when a lemma holds ``_``: every reading (the unigram ``a_b`` and each
+    split into a bigram) is registered, and counts that land on one column are summed before
+    the log, exactly as ``extract`` sums them under one key."""
+
+    unigrams: dict[int, int]
+    bigrams: dict[tuple[int, int], int]
+
+    @classmethod
+    def build(cls, features: tuple[str, ...]) -> NgramIndex:
+        uni: dict[int, int] = {}
+        bi: dict[tuple[int, int], int] = {}
+        for col, name in enumerate(features):
+            if not name.startswith(NGRAM_PREFIX):
+                continue
+            body = name[len(NGRAM_PREFIX) :]
+            uni[get_string_id(body)] = col
+            at = body.find("_")
+            while at != -1:
+                bi[(get_string_id(body[:at]), get_string_id(body[at + 1 :]))] = col
+                at = body.find("_", at + 1)
+        return cls(uni, bi)
+
+
+def encode(parsed: Parsed, model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of ``parsed`` for ``model``: the same vector as
+    ``model.vector(extract(parsed, model.config))``, built from token hashes instead of n-gram
+    strings (``bench/verify_inference.py`` checks the two agree)."""
+    config = model.config
+    feats = extract(parsed, _without_ngrams(config))
+    get = model.index.get
+    cols: list[int] = []
+    vals: list[float] = []
+    for k, v in feats.items():
+        c = get(k)
+        if c is not None:
+            cols.append(c)
+            vals.append(v)
+    if config.ngrams:
+        index = model.ngram_index()
+        ids = parsed.word_ids
+        grams = [c for c in map(index.unigrams.get, ids) if c is not None]
+        grams += [c for c in map(index.bigrams.get, zip(ids, ids[1:])) if c is not None]
+        if len(set(grams)) == len(grams):  # the usual case: every n-gram once
+            cols += grams
+            vals += [_LOG[1]] * len(grams)
+        else:
+            counts: dict[int, int] = {}
+            for c in grams:
+                counts[c] = counts.get(c, 0) + 1
+            cols += counts
+            vals += [_log(n) for n in counts.values()]
+    return np.array(cols, dtype=np.intp), np.array(vals, dtype=np.float64)
+
+
+@lru_cache(maxsize=8)
+def _without_ngrams(config: FeatureConfig) -> FeatureConfig:
+    return replace(config, ngrams=False)

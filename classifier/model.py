@@ -76,6 +76,9 @@ class LinearModel:
 
     def __post_init__(self) -> None:
         self.index = {f: i for i, f in enumerate(self.features)}
+        self.coef_t = np.ascontiguousarray(self.coef.T)  # (n_features, n_classes): one row per feature
+        self._scaled_t = self.coef_t / self.temperature
+        self._scaled_b = self.intercept / self.temperature
         # the cue family / cue id each feature speaks for (explanations), -1 for none
         keys: dict[str, int] = {}
         group = np.full(len(self.features), -1, dtype=np.intp)
@@ -86,6 +89,14 @@ class LinearModel:
         self.group_of = group
         self.group_keys = list(keys)
 
+    def ngram_index(self):  # noqa: ANN201 - features.NgramIndex, built on first use
+        index = self.__dict__.get("_ngram_index")
+        if index is None:
+            from .features import NgramIndex
+
+            index = self._ngram_index = NgramIndex.build(self.features)
+        return index
+
     def vector(self, feats: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
         """Indices and values of the features this model knows."""
         get = self.index.get
@@ -95,11 +106,11 @@ class LinearModel:
         return idx[known], vals[known]
 
     def logits_from(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        return self.coef[:, idx] @ vals + self.intercept
+        return vals @ self.coef_t[idx] + self.intercept
 
     def proba_from(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        z = self.logits_from(idx, vals) / self.temperature
-        z = z - z.max()
+        z = vals @ self._scaled_t[idx] + self._scaled_b  # logits / temperature
+        z -= z.max()
         e = np.exp(z)
         return e / e.sum()
 
@@ -111,11 +122,12 @@ class LinearModel:
 
     def family_scores(self, idx: np.ndarray, vals: np.ndarray, cls: int, against: int | None) -> dict[str, float]:
         """How much each cue family / cue id pushed class ``cls`` over ``against``."""
-        w = self.coef[cls, idx] if against is None else self.coef[cls, idx] - self.coef[against, idx]
         g = self.group_of[idx]
         keep = g >= 0
         if not keep.any():
             return {}
+        rows = self.coef_t[idx]
+        w = rows[:, cls] if against is None else rows[:, cls] - rows[:, against]
         sums = np.bincount(g[keep], weights=(w * vals)[keep], minlength=len(self.group_keys))
         return {self.group_keys[i]: float(sums[i]) for i in np.flatnonzero(sums)}
 

@@ -23,6 +23,7 @@ from .resources import check_keys, load_json
 
 SECTION_CONTEXTS = ("performed", "historical", "assessment", "planned")
 SENT_STARTS = "ptcode_sentence_starts"  # doc.user_data key: sorted token indices that start a sentence
+SECTIONS = "ptcode_sections"  # doc.user_data key: (first token, section name, context) in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,10 @@ _HEADER_SITES = re.compile(r"\n|[.!?]\s")
 
 def find_headers(text: str) -> list[tuple[int, int, str]]:
     """Return ``(start_char, end_char, header_lowercase)`` for each section header."""
+    if ":" not in text and " -" not in text:
+        low = text.lower()
+        if "new paragraph" not in low and "colon" not in low:
+            return []  # every header form needs one of these after it
     match = section_table().regex.match
     out = []
     for pos in [0, *(m.end() for m in _HEADER_SITES.finditer(text))]:
@@ -69,9 +74,15 @@ def find_headers(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def doc_sections(doc: Doc) -> list[tuple[int, str, str]]:
+    """``(first token index, section name, section context)`` of each header, in order."""
+    return doc.user_data.get(SECTIONS) or []
+
+
 if not Doc.has_extension("sections"):
-    # list of (first token index, section name, section context), in order
-    Doc.set_extension("sections", default=None)
+    # read-only view for other spaCy pipelines (the components use doc.user_data directly:
+    # an extension setter costs more per short text than reading the value back)
+    Doc.set_extension("sections", getter=doc_sections)
 
 
 _BREAK = re.compile(r"\n|[.!?](?=\s)")
@@ -85,7 +96,7 @@ def sections_component(doc: Doc) -> Doc:
     token."""
     n = len(doc)
     if n == 0:
-        doc._.sections = []
+        doc.user_data[SECTIONS] = []
         doc.user_data[SENT_STARTS] = [0]
         return doc
     table = section_table()
@@ -103,9 +114,13 @@ def sections_component(doc: Doc) -> Doc:
             starts.add(i)
             sections.append((i, table.name_of[header], table.context_of[header]))
     ordered = sorted(starts)
-    flags = np.full((n, 1), _NOT_START, dtype=np.uint64)
-    flags[ordered] = 1
-    doc.from_array([SENT_START], flags)
+    if len(ordered) * 8 < n:  # few starts: mark them one by one (unmarked tokens do not start)
+        for i in ordered:
+            doc[i].is_sent_start = True
+    else:
+        flags = np.full((n, 1), _NOT_START, dtype=np.uint64)
+        flags[ordered] = 1
+        doc.from_array([SENT_START], flags)
     doc.user_data[SENT_STARTS] = ordered
-    doc._.sections = sections
+    doc.user_data[SECTIONS] = sections
     return doc

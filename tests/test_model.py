@@ -71,6 +71,30 @@ def test_numpy_inference_matches_sklearn(trained, parse):
         assert sk.argmax() == lm.predict_proba(feats).argmax()
 
 
+def test_hashed_encoding_equals_named_features(parse):
+    """``encode`` (what scoring uses) builds the same vector as the named features, including
+    lemmas that spaCy stores as symbols ("neg", "prep", "mark"), numbers, repeated n-grams and
+    feature names holding "_"."""
+    from classifier.features import NgramIndex, encode, extract
+
+    lm = load_model()
+    assert lm.config.ngrams
+    texts = [
+        "CAM neg today; prep for transfer, tape mark w/ eyes closed",
+        "bridges 3x15, bridges 3x15 again, bridges",
+        "sit to stand x10 sit to stand x10 from 18 in chair",
+        "SLS on foam EC 3x30s ... then tandem walk 20 ft",
+    ]
+    for t in texts:
+        p = parse(t)
+        named = dict(zip(*lm.vector(extract(p, lm.config))))
+        hashed = dict(zip(*encode(p, lm)))
+        assert hashed.keys() == named.keys()
+        assert all(hashed[k] == pytest.approx(named[k]) for k in named)
+    ambiguous = NgramIndex.build(("ng=a_b_c", "ng=a", "ng=x"))
+    assert len(ambiguous.bigrams) == 2 and len(ambiguous.unigrams) == 3
+
+
 def _copy(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
