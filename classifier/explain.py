@@ -127,6 +127,10 @@ def _explain_none(parsed: Parsed, other_service: str | None) -> str:
     stopped = [c for c in parsed.cues if c.family == "not_performed"]
     other = [c for c in parsed.cues if c.family in OTHER_SERVICE_FAMILIES and c.context == "performed" and c.family not in ("not_performed", "education")]
     if other_service and other:
+        from .cues import load_lexicon
+
+        code_of = load_lexicon().code_of
+        other = [c for c in other if code_of.get(c.cue_id) == other_service] or other  # name the service coded
         fam_counts: dict[str, int] = defaultdict(int)
         for c in other:
             fam_counts[c.cue_id] += 1

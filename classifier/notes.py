@@ -32,7 +32,15 @@ _NUM = r"(\d{1,3})"
 _MIN_WORD = r"(?:minutes|minute|mins|min|mns|mn)\b\.?"
 _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
 # a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
-_NOT_SPENT = re.compile(r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?|\d\s*[x\u00d7*]\s*)$", re.IGNORECASE)
+_REST_AFTER = re.compile(r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b", re.IGNORECASE)
+# text just before a minutes value that makes it something other than time spent: a recovery
+# or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
+# ("BP 152/76 @ 10 min") or a vital sign's recovery ("SpO2 90% in 3 min")
+_NOT_SPENT = re.compile(
+    r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
+    r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?:%|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?)$",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +103,7 @@ class Segment:
 class Totals:
     timed: int | None = None
     treatment: int | None = None
+    by_code: dict[str, int] = field(default_factory=dict)  # "Ther ex total 43 min"
 
 
 def minutes_in(text: str) -> list[tuple[int, int, int]]:
@@ -119,7 +128,7 @@ def minutes_in(text: str) -> list[tuple[int, int, int]]:
             v = b - a
             if not 0 < v <= 240:
                 continue
-        if 0 < v <= 240 and not _NOT_SPENT.search(text, max(0, m.start() - 24), m.start()):
+        if 0 < v <= 240 and not _NOT_SPENT.search(text, max(0, m.start() - 24), m.start()) and not _REST_AFTER.match(text, m.end()):
             out.append((m.start(), m.end(), v))
     for m in _patterns()["spoken_range"].finditer(text):
         a = _spoken_clock(m.group("h1"), m.group("m1"), words)
@@ -176,6 +185,11 @@ def _header_prefix(line: str) -> tuple[int, str] | None:
         if not prefix:
             continue
         words = _header_words(prefix)
+        if words in _session_names() and minutes_in(prefix):
+            inner = _header_prefix(line[m.end() :])
+            if inner is not None and minutes_in(inner[1]):
+                # a session label before a coded block: "AM (30 min): Ther act 15 min - ..."
+                return m.end() + inner[0], line[: m.end()] + inner[1]
         if (not words and pats["code"].search(prefix)) or (words and pats["block_name"].match(words)):
             return m.end(), prefix
         if words and len(words.split()) <= 5 and pats["block_suffix"].search(words) and minutes_in(prefix):
@@ -184,6 +198,11 @@ def _header_prefix(line: str) -> tuple[int, str] | None:
             return m.end(), prefix  # a short label with its time: "In water 40 min: ...", "Vestibular/NMR 10:00-10:20: ..."
         return None
     return None
+
+
+@lru_cache(maxsize=1)
+def _session_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in _conf()["session_names"])
 
 
 def header_code(fragment: str) -> str | None:
@@ -207,6 +226,64 @@ def _is_bare_header(line: str) -> bool:
     pats = _patterns()
     words = _header_words(stripped)
     return bool(words) and bool(pats["block_name"].match(words)) and (line.rstrip().endswith(":") or bool(minutes_in(line)) or bool(pats["code"].search(line)))
+
+
+_CODE_TOTAL = re.compile(
+    r"^\s*(?:(?:total\s+(?P<a>[a-z][\w /&-]*?)|(?P<b>[a-z][\w /&-]*?)\s+total)(?:\s+(?:time|minutes|mins|min))?"
+    r"\s*[:=\-]?\s*(?P<n>\d{1,3})\s*(?:minutes|mins|min|')?"
+    r"|total(?:\s+time)?\s*[:=]?\s*(?P<m>\d{1,3})\s*(?:minutes|mins|min|')\s*(?:of\s+)?(?P<c>[a-z][\w /&-]*?))\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _code_total(line: str) -> tuple[str, int] | None:
+    """A per-code total line ("Ther ex total 43 min", "Total NMR: 20"): its code and minutes."""
+    m = _CODE_TOTAL.match(" ".join(line.replace("|", " ").split()))  # also a table row: "TherEx total | | 12 min"
+    if not m:
+        return None
+    name = m.group("a") or m.group("b") or m.group("c")
+    words = _header_words(name)
+    code = header_code(name) if words and _patterns()["block_name"].match(words) else None
+    minutes = int(m.group("n") or m.group("m"))
+    return (code, minutes) if code and 0 < minutes <= 240 else None
+
+
+def _code_minutes_line(line: str) -> dict[str, int] | None:
+    """A tally of block names and minutes and nothing else, with at least two entries
+    ("TE 24', NMR 8'"): ``{code: minutes}``."""
+    parts = [p.strip(" .") for p in re.split(r"[,;|]", line)]
+    if len(parts) < 2:
+        return None
+    out: dict[str, int] = {}
+    for part in parts:
+        mins = minutes_in(part)
+        if len(mins) != 1:
+            return None
+        words = _header_words(part)
+        code = header_code(part) if words and _patterns()["block_name"].match(words) else None
+        if code is None:
+            return None
+        out[code] = out.get(code, 0) + mins[0][2]
+    return out
+
+
+def _is_visit_time(line: str) -> bool:
+    """A line that only times the visit ("PT 0812-0835", "OT tx 25 min")."""
+    mins = minutes_in(line)
+    if len(mins) != 1 or len(line) > 40:
+        return False
+    rest = (line[: mins[0][0]] + " " + line[mins[0][1] :]).lower()
+    words = re.findall(r"[a-z]+", rest)
+    allowed = set(_conf()["visit_time_words"])
+    return bool(words) and all(w in allowed for w in words)
+
+
+def _is_units_only(line: str) -> bool:
+    """A block name with a unit count and nothing else ("TE x3 units", "NMR - 2 units")."""
+    if _units(line) is None or minutes_in(line):
+        return False
+    words = _header_words(line)
+    return bool(words) and bool(_patterns()["block_name"].match(words))
 
 
 def _is_code_only(line: str) -> bool:
@@ -305,6 +382,12 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         continuation = text[la : la + 1] in _CONTINUATION
         if ctx != "performed" and not sticky and not (continuation and not text[la : la + 1].isdigit()):
             ctx = "performed"
+        code_total = _code_total(line)
+        tally = _code_minutes_line(line) if code_total is None else None
+        if code_total is not None or tally:
+            totals.by_code.update(tally or dict([code_total]))  # type: ignore[list-item]
+            block = block_head = None
+            continue
         tt = pats["total_timed"].search(line)
         tr = pats["total_treatment"].search(line)
         if tt or tr:
@@ -338,6 +421,14 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 for code, v in _billing_pairs(piece).items():
                     billed[code] = billed.get(code, 0) + v
                 continue
+            if _is_units_only(piece):
+                continue  # "TE x3 units": a billing tally, not an intervention
+            if _is_visit_time(piece):
+                block_head = Segment(pa, pb, minutes_in(piece)[-1][2], None)
+                block_head.block = block_head
+                block_open, block = True, []  # its lines follow without a colon or indent
+                segments.append(block_head)
+                continue
             if _is_bare_header(piece):
                 block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece), header_code=header_code(piece))
                 block_head.block = block_head
@@ -356,9 +447,15 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             new = _line_segments(text, pa, pb)
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) == 1:
                 value = cells[table_col]
-                new[0].minutes = int(value) if value.isdigit() and 0 < int(value) <= 240 else None
+                found = [(0, 0, int(value))] if value.isdigit() else minutes_in(value) or minutes_in(value + " min")
+                new[0].minutes = found[0][2] if found and 0 < found[0][2] <= 240 else None
                 new[0].weak_minutes = False
-            member = block is not None and block_head is not None and _header_prefix(piece) is None and (continuation or block_open)
+            head = _header_prefix(piece)
+            # an indented line keeps its block even with a timed label ("  NuStep L4 8 min - same");
+            # a coded header ("NMR 10 min - ...") opens a block of its own
+            member = block is not None and block_head is not None and (continuation or block_open) and (
+                head is None or (continuation and header_code(head[1]) is None)
+            )
             if member:
                 for sg in new:
                     sg.block = block_head  # type: ignore[attr-defined]
@@ -385,9 +482,21 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     mins = minutes_in(line)
     if not mins:
         return None, False
+    for m0, m1, v in mins:
+        if _TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1):
+            return v, False  # "... about twenty five minutes of exercise total", "total 20 min"
+    if _LABEL_END.match(line, mins[0][1]):
+        return mins[0][2], False  # a label closed by its time: "Seated ther ex in chair (12 minutes): ..."
     tail = _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :]).strip(" .;,)]")
     if not tail:
         return mins[-1][2], False
+    if prefix is not None and len(mins) >= 2:
+        # a headed block listing several timed activities and no time of its own:
+        # "Ther Ex: TM 3.0 mph 25', bike 10', arm erg 5'" is 40 minutes
+        parts = [minutes_in(p) for p in re.split(r"[,;]", line[len(prefix) :])]
+        timed = [p for p in parts if p]
+        if len(timed) >= 2 and all(len(p) == 1 for p in timed):
+            return sum(p[0][2] for p in timed), True
     head = line[: mins[0][0]].strip(" -*\u2022(")
     return mins[0][2], bool(head) and len(head.split()) > 2 or bool(prefix)
 
@@ -407,7 +516,12 @@ def _units(line: str) -> int | None:
     return int(m.group(1) or m.group(2)) if m else None
 
 
+_TOTAL_NEAR = re.compile(r"\btotal(?:\s+of)?\s*[:=]?\s*(?:~|about|approx\.?|approximately)?\s*$", re.IGNORECASE)
+_TOTAL_AFTER = re.compile(r"\s*(?:of\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?:total|in\s+total|altogether)\b", re.IGNORECASE)
+_LABEL_END = re.compile(r"\s*\)?\s*:(?!\d)")
 _BARE_MINUTES = re.compile(r"(?:\s|(?<![\dx])x)(\d{1,2})\s*$", re.IGNORECASE)
+_PAREN_CLOSE = re.compile(r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)\s*\.?\s*$", re.IGNORECASE)
+_PAREN_MINUTES = re.compile(r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)", re.IGNORECASE)
 _INLINE_BLOCK = re.compile(r"(?<=[.;])\s+(?=\S)")
 
 
@@ -424,7 +538,8 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         mins, weak = _block_minutes(line, prefix)
         return [Segment(a, b, mins, _units(prefix), weak_minutes=weak, header_code=header_code(prefix))]
     mins = minutes_in(line)
-    if len(mins) >= 2:
+    if len(mins) >= 2 and not (_PAREN_CLOSE.search(line) and len(_PAREN_MINUTES.findall(line)) == 1):
+        # (a line closed by its one parenthesised time, "... stood 8 min; ... (~12 min)", is one item)
         parts = _split_on(line, (";", "|"))
         anchored = [(p0, p1) for p0, p1 in parts or [] if _anchored_minutes(line[p0:p1])]
         if parts and len(anchored) >= 2:
@@ -505,8 +620,9 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         if head is None or head.minutes is None:
             continue
         one_code = len({m.code for m in members}) == 1
-        if not one_code and any(m.minutes is not None and not m.weak_minutes for m in members):
-            continue  # lines of different codes with their own minutes keep them
+        own = [m.minutes for m in members if m.minutes is not None and not m.weak_minutes]
+        if not one_code and own and sum(own) == head.minutes:
+            continue  # lines of different codes whose own minutes make up the header's keep them
         for m in members:
             m.minutes = None  # durations inside the listed exercises; the header gives the block time
         counts: dict[str, int] = {}
@@ -632,6 +748,9 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
         minutes = m.minutes
         if m.code in billed and (minutes is None or weak_only.get(m.code, False)):
             minutes = billed[m.code]
+        if m.code in totals.by_code:
+            minutes = totals.by_code[m.code]  # the note's own total for the code
+            weak_only[m.code] = False
         items.append(LineItem(m.code, minutes, m.start, m.end, m.suggestion))
     items = _fill_from_total(items, totals, weak_only)
     timed = {i.code: i.minutes for i in items if is_timed(i.code) and i.minutes}

@@ -68,3 +68,28 @@ def test_cue_spans_for_spacy_users(nlp):
     spans = {sp.text: (sp.label_, sp.id_, sp._.context) for sp in cue_spans(doc)}
     assert spans["SLS"] == ("balance", "balance.stance", "negated")
     assert spans["bridges"][0] == "strength" and spans["bridges"][2] == "performed"
+
+
+@pytest.mark.parametrize(
+    "text,group",
+    [
+        ("Compression garment class 2 fit checked, pt donned it w/ donning aid", False),  # a garment class
+        ("Work simulation: alternating between keyboard and ledger entry", False),
+        ("Balance class with 4 other pts: tandem walk, SLS", True),
+        ("alternating between pts in the gym, each on own program", True),
+    ],
+)
+def test_group_cues_need_a_group(parse, text, group):
+    assert any(c.family == "group" for c in parse(text).cues) is group
+
+
+def test_explanation_names_the_service_it_codes():
+    from classifier import suggest
+
+    s = suggest("Compression garment class 2 fit checked, pt donned it w/ donning aid 2 trials, indep on 2nd")
+    assert s.code == "none" and s.other_service == "97535"
+    assert "(97535)" in s.explanation
+    # group therapy decides the code; the explanation names it, not the more frequent self-care cues
+    s = suggest("Group session with 3 other pts: donning socks w/ sock aid, donning shoes, LB dressing practice")
+    assert s.other_service == "97150"
+    assert "group therapy (97150)" in s.explanation and "self-care" not in s.explanation

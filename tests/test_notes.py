@@ -15,6 +15,11 @@ MINUTES = [
     ("10:05-10:20 gait", 15),
     ("worked on transfers for 8 minutes", 8),
     ("fifteen minutes of stretching", 15),
+    ("NuStep L3 x12'", 12),  # a level, then minutes (not sets x minutes)
+    ("97110 x 20 min", 20),
+    ("HR at 10 min 112 bpm", None),  # a time point
+    ("SpO2 91% in 2 min", None),  # a vital sign's recovery
+    ("5 min rest between sets", None),
     ("amb 150' x2", None),  # distance, not minutes
     ("SLS 3x30s", None),
 ]
@@ -168,4 +173,31 @@ def test_modifier_and_pair_warnings(note, fragment):
     ],
 )
 def test_minutes_from_summaries_and_totals(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a per-code total overrides the durations of the listed activities
+        ("Recumbent bike 6 min\nLAQ 3# 2x12\nTreadmill 2.5 mph x 15 min\nTher ex total 30 min", {"97110": 30}),
+        ("Pool 30 min: water walking, squats at wall\nTotal 30 min aquatic", {"97113": 30}),
+        # a headed block with several timed activities and no time of its own
+        ("TE: rower 10', bike 8', UBE 6'. Bands per flowsheet.", {"97110": 24}),
+        # a session label before a coded block: the block's own time
+        ("AM session (40 min): Ther act 25 min - sit to stand from low couch x8, car transfer practice x3", {"97530": 25}),
+        # one parenthesised closing time for the line
+        ("Kitchen task: unloaded dishwasher standing 6 min; cues for pacing and posture. (~15 min)", {"97530": 15}),
+        # a tally line of block names and minutes
+        ("Bike 8'\nclamshells 3x15, bridges 3x12\nSLS on foam 3x30s, tandem walk\nTE 20', NMR 10'", {"97110": 20, "97112": 10}),
+        # a visit time line times the lines under it
+        ("OT 1400-1425\nToilet transfer practice w/ grab bar x3, CGA\nsit to stand from w/c x5", {"97530": 25}),
+        ("TherEx 97110 x15': clamshells 3x15, bridges 3x12", {"97110": 15}),
+        ("Exercise | Sets | Time\nBike | L4 | 8'\nLeg press | 3x10 |", {"97110": 8}),
+        ("Seated ther ex (10 minutes): LAQ 2x10, marches 2x15, heel raises 2x12\nTotal timed minutes: 14", {"97110": 10}),
+        # indented lines with their own times stay in the block; the header gives the block time
+        ("Ther ex (20 min):\n  bike L3 8 min\n  clamshells 3x15\n  bridges 3x12", {"97110": 20}),
+    ],
+)
+def test_minutes_from_labels_tallies_and_blocks(note, expected):
     assert {i.code: i.minutes for i in analyze_note(note).items} == expected
