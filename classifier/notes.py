@@ -72,7 +72,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "units": re.compile(rf"{_NUM}\s*units?\b|\bx\s*{_NUM}\s*units?\b", re.IGNORECASE),
         "total_timed": re.compile(
-            r"(?:total\s+(?:timed|time[- ]based)(?:\s+code)?(?:\s+(?:minutes|mins|min|treatment))?|timed\s+(?:code\s+)?minutes|ttm)\s*(?:time)?\s*[:=\-]?\s*(\d{1,3})",
+            r"(?:total\s+(?:timed|time[- ]based)(?:\s+code)?(?:\s+(?:minutes|mins|min|treatment))?|timed\s+(?:code\s+)?minutes|ttm)\s*(?:time)?\s*[:=\-]?\s*(\d{1,3})"
+            r"|^\s*(\d{1,3})\s*(?:total\s+)?timed\s+(?:code\s+)?(?:minutes|mins|min)\b",
             re.IGNORECASE,
         ),
         "total_treatment": re.compile(
@@ -172,7 +173,7 @@ def _header_words(fragment: str) -> str:
     words = pats["units"].sub(" ", words)
     words = re.sub(r"\[\s*[xX\u2713\u2714 ]?\s*\]", " ", words)
     words = re.sub(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+", " ", words)
-    words = re.sub(r"[\[\]()#:;,|=@~.\-]+", " ", words)
+    words = re.sub(r"[\[\]()#:;,|=@~.]+|(?<![A-Za-z])-+|-+(?![A-Za-z])", " ", words)  # keeps "re-education"
     return " ".join(words.split()).lower()
 
 
@@ -278,6 +279,34 @@ def _is_visit_time(line: str) -> bool:
     return bool(words) and all(w in allowed for w in words)
 
 
+_AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
+
+
+def _is_identification(line: str, first: bool) -> bool:
+    """A line that names the note or the patient, not an intervention: the first line with a
+    title word and no minutes ("SPT note - dyssynergic defecation, 52 yo F"), or any line
+    giving an age without minutes ("58 y/o F, ALS (bulbar + limb)", "Runner M 27, ...")."""
+    if minutes_in(line):
+        return False
+    if _AGE.search(line):
+        return True
+    if not first:
+        return False
+    low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", line.lower())) + " "
+    return any(f" {w} " in low for w in _conf()["title_words"])
+
+
+def _is_unticked_services(line: str) -> bool:
+    """A checkbox list of codes or service names without minutes ("Services: [x] 97110 [ ] 97112")."""
+    if not _patterns()["code"].search(line) or minutes_in(line) or not re.search(r"\[\s*[xX\u2713\u2714 ]?\s*\]", line):
+        return False
+    names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
+    residue = _header_words(line)
+    for name in sorted(names, key=len, reverse=True):
+        residue = re.sub(rf"(?:^|\s){re.escape(name)}(?=\s|$)", " ", residue)
+    return not residue.split()
+
+
 def _is_units_only(line: str) -> bool:
     """A block name with a unit count and nothing else ("TE x3 units", "NMR - 2 units")."""
     if _units(line) is None or minutes_in(line):
@@ -372,6 +401,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     block: list[Segment] | None = None  # members of the current bare block header
     block_head: Segment | None = None
     block_open = False
+    seen_content = False  # the first line may be the note's title
     table_col: int | None = None  # the minutes column of a flattened table, once its header is seen
     for la, lb in _line_spans(text, 0, len(text)):
         a, b = _strip(text, la, lb)
@@ -392,7 +422,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         tr = pats["total_treatment"].search(line)
         if tt or tr:
             if tt:
-                totals.timed = int(tt.group(1))
+                totals.timed = int(tt.group(1) or tt.group(2))
             if tr:
                 found = minutes_in(tr.group(1)) if not tr.group(1).isdigit() else [(0, 0, int(tr.group(1)))]
                 if found:
@@ -421,6 +451,11 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 for code, v in _billing_pairs(piece).items():
                     billed[code] = billed.get(code, 0) + v
                 continue
+            if _is_identification(piece, first=not seen_content):
+                continue  # the note's title or the patient's age and diagnosis
+            seen_content = True
+            if _is_unticked_services(piece):
+                continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
             if _is_units_only(piece):
                 continue  # "TE x3 units": a billing tally, not an intervention
             if _is_visit_time(piece):
@@ -521,6 +556,7 @@ _TOTAL_AFTER = re.compile(r"\s*(?:of\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?:total|in\s+to
 _LABEL_END = re.compile(r"\s*\)?\s*:(?!\d)")
 _BARE_MINUTES = re.compile(r"(?:\s|(?<![\dx])x)(\d{1,2})\s*$", re.IGNORECASE)
 _PAREN_CLOSE = re.compile(r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)\s*\.?\s*$", re.IGNORECASE)
+_ZERO_MINUTES = re.compile(r"(?<![\d:.])0\s*(?:minutes|minute|mins|min)\b|(?<![\d:.])0\s*'", re.IGNORECASE)
 _PAREN_MINUTES = re.compile(r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)", re.IGNORECASE)
 _INLINE_BLOCK = re.compile(r"(?<=[.;])\s+(?=\S)")
 
@@ -533,6 +569,8 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         bounds = starts + [len(line)]
         return [s for i in range(len(starts)) for s in _line_segments(text, *_strip(text, a + bounds[i], a + bounds[i + 1]))]
     head = _header_prefix(line)
+    if head is not None and _ZERO_MINUTES.search(head[1]):
+        return []  # "NMR - 0 min: deferred ..." documents a block not performed
     if head is not None:
         _content_at, prefix = head
         mins, weak = _block_minutes(line, prefix)
@@ -661,7 +699,7 @@ def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str,
 
 
 _GROUP_ACTIVITIES = frozenset({"97110", "97112", "97530", "97116"})
-_ONE_ON_ONE = re.compile(r"\b(?:1:1|1-on-1|one[- ]on[- ]one|individual(?:ly)?|separate(?:ly)?)\b", re.IGNORECASE)
+_ONE_ON_ONE = re.compile(r"\b(?:1:1|1-on-1|one[- ]on[- ]one|individual(?:ly)?|indiv|separate(?:ly)?)\b", re.IGNORECASE)
 
 
 def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:

@@ -170,15 +170,6 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("[x] 97110 Ther Ex  15 min\n[x] 97530 Ther Act  12 min\n[ ] 97112 NMR\nTher Ex: clams RTB 3x15, bridges 3x12, rocker board 2x1 min\nTher Act: car transfer x3 min A", {"97110": 15, "97530": 12}),
         ("Tx: thumb AROM all planes, light putty pinch 3 min, web space stretch 3x30s\nTotal timed: 30 min", {"97110": 30}),
         ("Back class with 5 other pts: bridges, planks, wall squats, 40 min total", {"97150": 40}),
-    ],
-)
-def test_minutes_from_summaries_and_totals(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
-
-
-@pytest.mark.parametrize(
-    "note,expected",
-    [
         # a per-code total overrides the durations of the listed activities
         ("Recumbent bike 6 min\nLAQ 3# 2x12\nTreadmill 2.5 mph x 15 min\nTher ex total 30 min", {"97110": 30}),
         ("Pool 30 min: water walking, squats at wall\nTotal 30 min aquatic", {"97113": 30}),
@@ -197,7 +188,17 @@ def test_minutes_from_summaries_and_totals(note, expected):
         ("Seated ther ex (10 minutes): LAQ 2x10, marches 2x15, heel raises 2x12\nTotal timed minutes: 14", {"97110": 10}),
         # indented lines with their own times stay in the block; the header gives the block time
         ("Ther ex (20 min):\n  bike L3 8 min\n  clamshells 3x15\n  bridges 3x12", {"97110": 20}),
+        # lines that are not interventions: the patient's age and diagnosis name the patient, not an intervention
+        ("58 y/o F, ALS, progressive hand weakness, wants to keep cooking\nTE 12 min: AROM shoulder flexion 2x10, grip putty 3 min", {"97110": 12}),
+        # an examination is not a performed intervention
+        ("Exam: hip abd 4-/5, SL squat valgus, Trendelenburg +\nTE 15 min: side-lying hip abd 3x12, clamshells 3x15", {"97110": 15}),
+        # ticked codes without minutes are a claim, not documentation
+        ("Services: [x] 97110 [ ] 97112 [x] 97530\nTA 10 min: floor to waist lift 20# box x10 for job", {"97530": 10}),
+        # a block of zero minutes was not performed
+        ("Neuromuscular re-education - 0 min: balance training deferred, dizzy after CRP\nTE 10 min: SLR 3x10, quad sets x15", {"97110": 10}),
+        # individual time marked "indiv" stays out of the group session
+        ("grp ex 1000-1030 w/ 6 residents - seated theraband ex, ball toss\nindiv 1100-1112: toilet transfer practice w/ grab bar x3, CGA", {"97150": 30, "97530": 12}),
     ],
 )
-def test_minutes_from_labels_tallies_and_blocks(note, expected):
+def test_minutes_from_summaries_totals_labels_and_blocks(note, expected):
     assert {i.code: i.minutes for i in analyze_note(note).items} == expected
