@@ -245,11 +245,14 @@ def csv_fields(mode: Mode) -> list[str]:
     return {"segments": CSV_SEGMENT_FIELDS, "notes": CSV_NOTE_FIELDS, "audit": CSV_AUDIT_FIELDS}[mode]
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def format_row(row: dict[str, Any], fmt: Format, mode: Mode) -> str:
     """One output row as its final text (a JSON line, or a CSV record with its line ending).
     Workers format their own rows, so the parent process only writes."""
     if fmt == "jsonl":
-        return json.dumps(row, ensure_ascii=False) + "\n"
+        return _JSON(row) + "\n"
     flat = flatten_segment(row) if mode == "segments" else flatten_note(row)
     buf = io.StringIO()
     csv.DictWriter(buf, fieldnames=csv_fields(mode), extrasaction="ignore").writerow({k: neutralise(v) for k, v in flat.items()})

@@ -17,6 +17,7 @@ can read:
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -80,7 +81,7 @@ def extract(parsed: Parsed, config: FeatureConfig = FeatureConfig()) -> dict[str
         elif performed and family == "header":
             headers.add(c.cue_id.split(".", 1)[1])
 
-    feats: dict[str, float] = {k: _log(v) for k, v in counts.items()}
+    feats: dict[str, float] = {k: _LOG[v] if v < 64 else math.log1p(v) for k, v in counts.items()}
     for code, v in code_perf.items():
         feats[f"code={code}|performed"] = _log(v)
     for h in headers:
@@ -186,15 +187,13 @@ def encode(parsed: Parsed, model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
         ids = parsed.word_ids
         grams = [c for c in map(index.unigrams.get, ids) if c is not None]
         grams += [c for c in map(index.bigrams.get, zip(ids, ids[1:])) if c is not None]
-        if len(set(grams)) == len(grams):  # the usual case: every n-gram once
+        counts = Counter(grams)
+        if len(counts) == len(grams):  # the usual case: every n-gram once
             cols += grams
             vals += [_LOG[1]] * len(grams)
         else:
-            counts: dict[int, int] = {}
-            for c in grams:
-                counts[c] = counts.get(c, 0) + 1
             cols += counts
-            vals += [_log(n) for n in counts.values()]
+            vals += [_LOG[n] if n < 64 else math.log1p(n) for n in counts.values()]
     return np.array(cols, dtype=np.intp), np.array(vals, dtype=np.float64)
 
 

@@ -88,6 +88,11 @@ class LinearModel:
                 group[i] = keys.setdefault(key, len(keys))
         self.group_of = group
         self.group_keys = list(keys)
+        # column -> (cue family or id, the column's coefficients): the few hundred columns an
+        # explanation reads, as plain Python values (per-text numpy calls cost more here)
+        self._grouped = {
+            int(i): (self.group_keys[g], tuple(float(x) for x in self.coef[:, i])) for i, g in enumerate(group.tolist()) if g >= 0
+        }
 
     def ngram_index(self):  # noqa: ANN201 - features.NgramIndex, built on first use
         index = self.__dict__.get("_ngram_index")
@@ -122,14 +127,16 @@ class LinearModel:
 
     def family_scores(self, idx: np.ndarray, vals: np.ndarray, cls: int, against: int | None) -> dict[str, float]:
         """How much each cue family / cue id pushed class ``cls`` over ``against``."""
-        g = self.group_of[idx]
-        keep = g >= 0
-        if not keep.any():
-            return {}
-        rows = self.coef_t[idx]
-        w = rows[:, cls] if against is None else rows[:, cls] - rows[:, against]
-        sums = np.bincount(g[keep], weights=(w * vals)[keep], minlength=len(self.group_keys))
-        return {self.group_keys[i]: float(sums[i]) for i in np.flatnonzero(sums)}
+        grouped = self._grouped
+        sums: dict[str, float] = {}
+        for c, v in zip(idx.tolist(), vals.tolist()):
+            entry = grouped.get(c)
+            if entry is None:
+                continue
+            key, row = entry
+            w = row[cls] - row[against] if against is not None else row[cls]
+            sums[key] = sums.get(key, 0.0) + w * v
+        return {k: s for k, s in sums.items() if s != 0.0}
 
     def contributions(self, feats: dict[str, float], cls: int) -> list[tuple[str, float]]:
         """Per-feature contribution to the logit of class ``cls``, largest first."""
