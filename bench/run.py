@@ -4,8 +4,11 @@
     python bench/run.py --rows 20000 --rss-rows 200000   # a quicker pass
 
 Prints, on the same texts and machine:
-  * rows/s of `ptcode batch` on a JSONL file of segments and of whole notes, against rows/s of
-    spaCy's bare tokenizer (`spacy.blank("en").tokenizer.pipe`) on the same texts, and the ratio;
+  * rows/s of `ptcode batch` on a JSONL file of segments and of whole notes (the faster of two
+    runs), against rows/s of spaCy's bare tokenizer (`spacy.blank("en").tokenizer.pipe`) on the
+    same texts, and the ratio. The tokenizer's figure is a first pass by a fresh tokenizer (best
+    of three), because ptcode also reads every row once; its second pass over the same texts,
+    with every word already in its vocabulary, is printed too, with the ratio to it;
   * the speed-up of `--workers 2` over one worker;
   * peak RSS of `ptcode batch` for N and 10N rows (is memory flat?);
   * wall time of `ptcode suggest "<note>"` against `python -c "import spacy"`, and the ratio;
@@ -53,17 +56,25 @@ def write_rows(path: Path, texts: list[str], rows: int) -> list[str]:
     return used
 
 
-def tokenizer_rate(texts: list[str]) -> float:
+def tokenizer_rates(texts: list[str]) -> tuple[float, float]:
+    """Rows/s of spaCy's bare tokenizer on ``texts``: a first pass by a fresh tokenizer (best of
+    three fresh tokenizers), which like ``ptcode batch`` meets every row's new words for the
+    first time, and a second pass by the same tokenizer, whose vocabulary then already holds
+    them."""
     import spacy
 
-    tok = spacy.blank("en").tokenizer
-    best = float("inf")
+    first = again = float("inf")
     for _ in range(3):
+        tok = spacy.blank("en").tokenizer
         start = time.perf_counter()
         for _doc in tok.pipe(texts, batch_size=1000):
             pass
-        best = min(best, time.perf_counter() - start)
-    return len(texts) / best
+        first = min(first, time.perf_counter() - start)
+        start = time.perf_counter()
+        for _doc in tok.pipe(texts, batch_size=1000):
+            pass
+        again = min(again, time.perf_counter() - start)
+    return len(texts) / first, len(texts) / again
 
 
 def measured(args: list[str]) -> tuple[float, int]:
@@ -101,25 +112,28 @@ def main() -> None:
     print(f"ptcode benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="ptcode-bench-") as tmp:
         tmpd = Path(tmp)
-        results: dict[str, float] = {}
+        big = tmpd / "big.jsonl"
+        write_rows(big, corpus_texts("segments"), args.rss_rows)
         for kind in ("segments", "notes"):
             inp = tmpd / f"{kind}.jsonl"
             texts = write_rows(inp, corpus_texts(kind), args.rows)
-            tok = tokenizer_rate(texts)
+            tok, tok_again = tokenizer_rates(texts)
             extra = ["--notes"] if kind == "notes" else []
-            wall, rss = measured(["batch", str(inp), "-o", str(tmpd / f"{kind}.out.jsonl"), *extra])
-            rate = args.rows / wall
-            results[kind] = rate
+            # two one-worker runs; the faster one is the throughput (the machine's noise only slows)
+            walls, rss = [], 0
+            for n in range(2):
+                wall, rss_run = measured(["batch", str(inp), "-o", str(tmpd / f"{kind}.{n}.jsonl"), *extra])
+                walls.append(wall)
+                rss = max(rss, rss_run)
+            rate = args.rows / min(walls)
             print(f"\n{kind}: {args.rows:,} rows")
-            print(f"  bare spaCy tokenizer      {tok:10,.0f} rows/s")
-            print(f"  ptcode batch (1 worker)   {rate:10,.0f} rows/s   ratio to tokenizer {rate / tok:.3f}   peak RSS {rss / 1024:.0f} MB")
+            print(f"  bare spaCy tokenizer      {tok:10,.0f} rows/s   first pass (second pass {tok_again:,.0f} rows/s)")
+            print(f"  ptcode batch (1 worker)   {rate:10,.0f} rows/s   ratio to tokenizer {rate / tok:.3f} (to its second pass {rate / tok_again:.3f})")
             if kind == "segments":
+                rss_small = rss
                 wall2, _ = measured(["batch", str(inp), "-o", str(tmpd / "w2.jsonl"), "--workers", "2"])
                 rate2 = args.rows / wall2
                 print(f"  ptcode batch (2 workers)  {rate2:10,.0f} rows/s   speed-up {rate2 / rate:.2f}x")
-        big = tmpd / "big.jsonl"
-        write_rows(big, corpus_texts("segments"), args.rss_rows)
-        _w, rss_small = measured(["batch", str(tmpd / "segments.jsonl"), "-o", str(tmpd / "a.jsonl")])
         _w, rss_big = measured(["batch", str(big), "-o", str(tmpd / "b.jsonl")])
         print(f"\npeak RSS: {args.rows:,} rows {rss_small / 1024:.0f} MB, {args.rss_rows:,} rows {rss_big / 1024:.0f} MB (ratio {rss_big / rss_small:.2f})")
 

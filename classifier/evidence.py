@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, NORM
 from spacy.strings import get_string_id
@@ -25,9 +26,9 @@ RECYCLE_AFTER = 100_000
 _seen_since_build = [0]
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """A matched cue in token and original-character coordinates."""
+class Cue(NamedTuple):
+    """A matched cue in token and original-character coordinates (a named tuple: a text has
+    several and building them is on every text's path)."""
 
     start: int  # token index
     end: int
