@@ -522,6 +522,9 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
             return v, False  # "... about twenty five minutes of exercise total", "total 20 min"
     if _LABEL_END.match(line, mins[0][1]):
         return mins[0][2], False  # a label closed by its time: "Seated ther ex in chair (12 minutes): ..."
+    for m0, _m1, v in reversed(mins):
+        if _DASH_BEFORE.search(line, max(0, m0 - 4), m0):
+            return v, False  # set off by a dash: "VOR x1 seated 1 min x2 - 4 min, pt queasy"
     tail = _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :]).strip(" .;,)]")
     if not tail:
         return mins[-1][2], False
@@ -553,6 +556,7 @@ def _units(line: str) -> int | None:
 
 _TOTAL_NEAR = re.compile(r"\btotal(?:\s+of)?\s*[:=]?\s*(?:~|about|approx\.?|approximately)?\s*$", re.IGNORECASE)
 _TOTAL_AFTER = re.compile(r"\s*(?:of\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?:total|in\s+total|altogether)\b", re.IGNORECASE)
+_DASH_BEFORE = re.compile(r"\s[-\u2013\u2014]\s*$")
 _LABEL_END = re.compile(r"\s*\)?\s*:(?!\d)")
 _BARE_MINUTES = re.compile(r"(?:\s|(?<![\dx])x)(\d{1,2})\s*$", re.IGNORECASE)
 _PAREN_CLOSE = re.compile(r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)\s*\.?\s*$", re.IGNORECASE)
@@ -576,6 +580,10 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         mins, weak = _block_minutes(line, prefix)
         return [Segment(a, b, mins, _units(prefix), weak_minutes=weak, header_code=header_code(prefix))]
     mins = minutes_in(line)
+    if len(mins) >= 2 and any(_TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1) for m0, m1, _v in mins):
+        # the line states its own total ("putty 3', pinch clips x20 - 7' total"): one item
+        mins_total, _weak = _block_minutes(line)
+        return [Segment(a, b, mins_total, _units(line))]
     if len(mins) >= 2 and not (_PAREN_CLOSE.search(line) and len(_PAREN_MINUTES.findall(line)) == 1):
         # (a line closed by its one parenthesised time, "... stood 8 min; ... (~12 min)", is one item)
         parts = _split_on(line, (";", "|"))
@@ -641,13 +649,17 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = s.code
         elif s.other_service:
             seg.code = s.other_service
-            # a block headed by a neighbouring service whose cues it holds is that service
-            # ("Gait 10 min: to the bathroom and back ..." is gait, not self-care)
-            family = _HEADER_FAMILY.get(seg.header_code or "")
-            if family and seg.header_code != s.other_service and any(e.family == family and e.context == "performed" for e in s.evidence):
-                seg.code = seg.header_code
         else:
             continue
+        # a block headed by a neighbouring service whose cues it holds is that service
+        # ("Gait 10 min: to the bathroom and back ...", "Gait x15min: walking w/ heel strike
+        # cues, mirror feedback" are gait training, not self-care or neuromuscular re-education)
+        # (for one of the three codes only a gait header named in words overrides: a header's
+        # CPT number is often copied wrong, and a neighbouring header is no reason on its own)
+        family = _HEADER_FAMILY.get(seg.header_code or "")
+        overridable = s.code not in THREE or (seg.header_code == "97116" and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
+        if family and overridable and seg.code != seg.header_code and any(e.family == family and e.context == "performed" for e in s.evidence):
+            seg.code = seg.header_code
         kept.append(seg)
     by_head: dict[int, list[Segment]] = {}
     for seg in kept:
@@ -682,8 +694,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
 _HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group"}
 def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str, bool]) -> list[LineItem]:
     """When the note states its total timed minutes and exactly one timed service lacks
-    minutes of its own (none, or only a duration inside its description), that service gets
-    the rest of the total."""
+    minutes of its own (none, or only a short duration inside its description), that service
+    gets the rest of the total."""
     from dataclasses import replace
 
     if totals.timed is None:
@@ -693,7 +705,10 @@ def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str,
     if len(unknown) != 1:
         return items
     rest = totals.timed - sum(i.minutes or 0 for i in timed if i is not unknown[0])
-    if rest <= 0:
+    if rest <= 0 or (unknown[0].minutes is not None and unknown[0].minutes * 2 > rest):
+        # a duration inside the description that is most of the rest is the service's own time
+        # ("NuStep L3 x 10 min" with 15 left); one that is a small part is one activity's
+        # ("... putty pinch 3 min, web space stretch ..." with 30 left)
         return items
     return [replace(i, minutes=rest) if i is unknown[0] else i for i in items]
 

@@ -188,6 +188,16 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("Seated ther ex (10 minutes): LAQ 2x10, marches 2x15, heel raises 2x12\nTotal timed minutes: 14", {"97110": 10}),
         # indented lines with their own times stay in the block; the header gives the block time
         ("Ther ex (20 min):\n  bike L3 8 min\n  clamshells 3x15\n  bridges 3x12", {"97110": 20}),
+        # a line that states its own total is one item with that total
+        ("Grip/pinch: red putty 4', lateral pinch clips x20 - 9' total", {"97110": 9}),
+        # a time set off by a dash is the line's, not a bout's ("1 min x2")
+        ("Gaze stab VOR x1 seated 1 min x2 - 5 min, mild nausea so kept short.", {"97112": 5}),
+        # the stated total does not replace a duration that is most of what is left
+        ("Recumbent bike L2 x 12 min, HR 90-102.\nBalance 14 min: foam EO 4 x 30s, tandem stance EC 3 x 20s\nTotal timed minutes: 32", {"97110": 12, "97112": 14}),
+        # ... but does replace one activity's short duration
+        ("Tx: wrist AROM all planes, tendon glides x10, putty gross grasp 3 min, wrist ext stretch 3x30s.\nTotal timed: 25 min.", {"97110": 25}),
+        # a gait header over walking-pattern training is gait training
+        ("Gait x15min: heel-toe walking w/ verbal cues 250 ft, mirror feedback; toe walking ~30% of steps", {"97116": 15}),
         # lines that are not interventions: the patient's age and diagnosis name the patient, not an intervention
         ("58 y/o F, ALS, progressive hand weakness, wants to keep cooking\nTE 12 min: AROM shoulder flexion 2x10, grip putty 3 min", {"97110": 12}),
         # an examination is not a performed intervention
