@@ -139,6 +139,8 @@ def _ngrams(parsed: Parsed) -> dict[str, float]:
 
 
 NGRAM_PREFIX = "ng="
+#: texts a process scores through n-gram strings before it builds the hashed n-gram index
+INDEX_AFTER = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,14 @@ def encode(parsed: Parsed, model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
             cols.append(c)
             vals.append(v)
     if config.ngrams:
-        index = model.ngram_index()
+        index = model.ngram_index(after=INDEX_AFTER)
+        if index is None:  # the first texts of a process: the n-gram strings, as in training
+            for k, v in _ngrams(parsed).items():
+                c = get(k)
+                if c is not None:
+                    cols.append(c)
+                    vals.append(v)
+            return np.array(cols, dtype=np.intp), np.array(vals, dtype=np.float64)
         ids = parsed.word_ids
         grams = [c for c in map(index.unigrams.get, ids) if c is not None]
         grams += [c for c in map(index.bigrams.get, zip(ids, ids[1:])) if c is not None]

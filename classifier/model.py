@@ -94,9 +94,16 @@ class LinearModel:
             int(i): (self.group_keys[g], tuple(float(x) for x in self.coef[:, i])) for i, g in enumerate(group.tolist()) if g >= 0
         }
 
-    def ngram_index(self):  # noqa: ANN201 - features.NgramIndex, built on first use
+    def ngram_index(self, after: int = 0):  # noqa: ANN201 - features.NgramIndex or None
+        """The n-gram columns keyed by token hashes, built once this model has been asked for
+        it more than ``after`` times (None until then). Building it takes about a tenth of a
+        second, which a one-off ``ptcode suggest`` should not pay; a batch builds it at once."""
         index = self.__dict__.get("_ngram_index")
         if index is None:
+            asked = self.__dict__.get("_ngram_asked", 0) + 1
+            self._ngram_asked = asked
+            if asked <= after:
+                return None
             from .features import NgramIndex
 
             index = self._ngram_index = NgramIndex.build(self.features)

@@ -282,6 +282,9 @@ def _is_visit_time(line: str) -> bool:
 _AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
 
 
+_DOSING = re.compile(r"\d\s*[x\u00d7]\s*\d|\bx\s*\d", re.IGNORECASE)
+
+
 def _is_identification(line: str, first: bool) -> bool:
     """A line that names the note or the patient, not an intervention: the first line with a
     title word and no minutes ("SPT note - dyssynergic defecation, 52 yo F"), or any line
@@ -290,8 +293,8 @@ def _is_identification(line: str, first: bool) -> bool:
         return False
     if _AGE.search(line):
         return True
-    if not first:
-        return False
+    if not first or len(line) > 80 or _DOSING.search(line):
+        return False  # "Today's session: SLS on foam 3x30s ..." is content, not a title
     low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", line.lower())) + " "
     return any(f" {w} " in low for w in _conf()["title_words"])
 

@@ -85,7 +85,9 @@ def warm_up(model: str | None) -> None:
     from .api import resolve_model
     from .pipeline import get_nlp
 
-    resolve_model(model)
+    lm = resolve_model(model)
+    if lm is not None and lm.config.ngrams:
+        lm.ngram_index()  # a batch scores many texts: the hashed n-gram index pays at once
     get_nlp()
     gc.collect()
     gc.freeze()

@@ -79,6 +79,8 @@ def test_hashed_encoding_equals_named_features(parse):
 
     lm = load_model()
     assert lm.config.ngrams
+    fresh = load_model()  # scores its first texts through n-gram strings, before any index
+    assert lm.ngram_index() is not None and fresh.ngram_index(after=10) is None
     texts = [
         "CAM neg today; prep for transfer, tape mark w/ eyes closed",
         "bridges 3x15, bridges 3x15 again, bridges",
@@ -91,6 +93,7 @@ def test_hashed_encoding_equals_named_features(parse):
         hashed = dict(zip(*encode(p, lm)))
         assert hashed.keys() == named.keys()
         assert all(hashed[k] == pytest.approx(named[k]) for k in named)
+        assert dict(zip(*encode(p, fresh))) == pytest.approx(named)
     ambiguous = NgramIndex.build(("ng=a_b_c", "ng=a", "ng=x"))
     assert len(ambiguous.bigrams) == 2 and len(ambiguous.unigrams) == 3
 

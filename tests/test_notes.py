@@ -200,6 +200,8 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("Gait x15min: heel-toe walking w/ verbal cues 250 ft, mirror feedback; toe walking ~30% of steps", {"97116": 15}),
         # lines that are not interventions: the patient's age and diagnosis name the patient, not an intervention
         ("58 y/o F, ALS, progressive hand weakness, wants to keep cooking\nTE 12 min: AROM shoulder flexion 2x10, grip putty 3 min", {"97110": 12}),
+        # ... but a first line that doses exercise is content, even with a title word in it
+        ("Session focused on balance, SLS on foam 3x30s EC, tandem walk x4\nPain 2/10.", {"97112": None}),
         # an examination is not a performed intervention
         ("Exam: hip abd 4-/5, SL squat valgus, Trendelenburg +\nTE 15 min: side-lying hip abd 3x12, clamshells 3x15", {"97110": 15}),
         # ticked codes without minutes are a claim, not documentation
