@@ -176,6 +176,9 @@ def encode(parsed: Parsed, model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
     strings (``bench/verify_inference.py`` checks the two agree)."""
     config = model.config
     feats = extract(parsed, _without_ngrams(config))
+    index = model.ngram_index(after=INDEX_AFTER) if config.ngrams else None
+    if config.ngrams and index is None:  # the first texts of a process: the n-gram strings, as in training
+        feats.update(_ngrams(parsed))
     get = model.index.get
     cols: list[int] = []
     vals: list[float] = []
@@ -184,15 +187,7 @@ def encode(parsed: Parsed, model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
         if c is not None:
             cols.append(c)
             vals.append(v)
-    if config.ngrams:
-        index = model.ngram_index(after=INDEX_AFTER)
-        if index is None:  # the first texts of a process: the n-gram strings, as in training
-            for k, v in _ngrams(parsed).items():
-                c = get(k)
-                if c is not None:
-                    cols.append(c)
-                    vals.append(v)
-            return np.array(cols, dtype=np.intp), np.array(vals, dtype=np.float64)
+    if index is not None:
         ids = parsed.word_ids
         grams = [c for c in map(index.unigrams.get, ids) if c is not None]
         grams += [c for c in map(index.bigrams.get, zip(ids, ids[1:])) if c is not None]

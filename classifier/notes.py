@@ -237,14 +237,18 @@ _CODE_TOTAL = re.compile(
 )
 
 
+def _block_code(fragment: str) -> str | None:
+    """The code of a fragment that is a block name (with its minutes or codes), else None."""
+    words = _header_words(fragment)
+    return header_code(fragment) if words and _patterns()["block_name"].match(words) else None
+
+
 def _code_total(line: str) -> tuple[str, int] | None:
     """A per-code total line ("Ther ex total 43 min", "Total NMR: 20"): its code and minutes."""
     m = _CODE_TOTAL.match(" ".join(line.replace("|", " ").split()))  # also a table row: "TherEx total | | 12 min"
     if not m:
         return None
-    name = m.group("a") or m.group("b") or m.group("c")
-    words = _header_words(name)
-    code = header_code(name) if words and _patterns()["block_name"].match(words) else None
+    code = _block_code(m.group("a") or m.group("b") or m.group("c"))
     minutes = int(m.group("n") or m.group("m"))
     return (code, minutes) if code and 0 < minutes <= 240 else None
 
@@ -260,8 +264,7 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
         mins = minutes_in(part)
         if len(mins) != 1:
             return None
-        words = _header_words(part)
-        code = header_code(part) if words and _patterns()["block_name"].match(words) else None
+        code = _block_code(part)
         if code is None:
             return None
         out[code] = out.get(code, 0) + mins[0][2]
@@ -303,11 +306,7 @@ def _is_unticked_services(line: str) -> bool:
     """A checkbox list of codes or service names without minutes ("Services: [x] 97110 [ ] 97112")."""
     if not _patterns()["code"].search(line) or minutes_in(line) or not re.search(r"\[\s*[xX\u2713\u2714 ]?\s*\]", line):
         return False
-    names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
-    residue = _header_words(line)
-    for name in sorted(names, key=len, reverse=True):
-        residue = re.sub(rf"(?:^|\s){re.escape(name)}(?=\s|$)", " ", residue)
-    return not residue.split()
+    return not _billing_residue(line)
 
 
 def _is_units_only(line: str) -> bool:
@@ -370,26 +369,26 @@ def _billing_pairs(line: str) -> dict[str, int]:
 _CHECKED = re.compile(r"\[\s*[xX\u2713\u2714]\s*\]|\u2611")
 
 
+def _billing_residue(line: str) -> list[str]:
+    """The words of ``line`` left once codes, minutes, block names and billing words are removed."""
+    names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
+    residue = _header_words(line)
+    for name in sorted(names, key=len, reverse=True):
+        residue = re.sub(rf"(?:^|\s){re.escape(name)}(?=\s|$)", " ", residue)
+    return residue.split()
+
+
 def _is_billing_line(line: str) -> bool:
     """A billing summary: several code/minutes pairs, codes with minutes and nothing else, or
     a ticked checkbox naming a code or block with its minutes ("[x] 97110 Ther Ex 15 min")."""
     if _is_code_only(line):
         return True
-    if _CHECKED.search(line) and _billing_pairs(line):
-        names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
-        residue = _header_words(line)
-        for name in sorted(names, key=len, reverse=True):
-            residue = re.sub(rf"(?:^|\s){re.escape(name)}(?=\s|$)", " ", residue)
-        if not residue.split():
-            return True
+    if _CHECKED.search(line) and _billing_pairs(line) and not _billing_residue(line):
+        return True
     pairs = _billing_pairs(line)
     if len(pairs) < 2 or len(pairs) < len(minutes_in(line)) - 1:
         return False
-    names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
-    residue = _header_words(line)
-    for name in sorted(names, key=len, reverse=True):
-        residue = re.sub(rf"(?:^|\s){re.escape(name)}(?=\s|$)", " ", residue)
-    return len(residue.split()) <= 3
+    return len(_billing_residue(line)) <= 3
 
 
 def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
@@ -520,9 +519,9 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     mins = minutes_in(line)
     if not mins:
         return None, False
-    for m0, m1, v in mins:
-        if _TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1):
-            return v, False  # "... about twenty five minutes of exercise total", "total 20 min"
+    total = _stated_total(line, mins)
+    if total is not None:
+        return total, False  # "... about twenty five minutes of exercise total", "total 20 min"
     if _LABEL_END.match(line, mins[0][1]):
         return mins[0][2], False  # a label closed by its time: "Seated ther ex in chair (12 minutes): ..."
     for m0, _m1, v in reversed(mins):
@@ -559,12 +558,21 @@ def _units(line: str) -> int | None:
 
 _TOTAL_NEAR = re.compile(r"\btotal(?:\s+of)?\s*[:=]?\s*(?:~|about|approx\.?|approximately)?\s*$", re.IGNORECASE)
 _TOTAL_AFTER = re.compile(r"\s*(?:of\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?:total|in\s+total|altogether)\b", re.IGNORECASE)
+def _stated_total(line: str, mins: list[tuple[int, int, int]]) -> int | None:
+    """The minutes value the line marks as a total ("total 20 min", "7' total"), if any."""
+    for m0, m1, v in mins:
+        if _TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1):
+            return v
+    return None
+
+
 _DASH_BEFORE = re.compile(r"\s[-\u2013\u2014]\s*$")
 _LABEL_END = re.compile(r"\s*\)?\s*:(?!\d)")
 _BARE_MINUTES = re.compile(r"(?:\s|(?<![\dx])x)(\d{1,2})\s*$", re.IGNORECASE)
-_PAREN_CLOSE = re.compile(r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)\s*\.?\s*$", re.IGNORECASE)
 _ZERO_MINUTES = re.compile(r"(?<![\d:.])0\s*(?:minutes|minute|mins|min)\b|(?<![\d:.])0\s*'", re.IGNORECASE)
-_PAREN_MINUTES = re.compile(r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)", re.IGNORECASE)
+_PAREN = r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)"
+_PAREN_MINUTES = re.compile(_PAREN, re.IGNORECASE)
+_PAREN_CLOSE = re.compile(_PAREN + r"\s*\.?\s*$", re.IGNORECASE)
 _INLINE_BLOCK = re.compile(r"(?<=[.;])\s+(?=\S)")
 
 
@@ -583,10 +591,10 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         mins, weak = _block_minutes(line, prefix)
         return [Segment(a, b, mins, _units(prefix), weak_minutes=weak, header_code=header_code(prefix))]
     mins = minutes_in(line)
-    if len(mins) >= 2 and any(_TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1) for m0, m1, _v in mins):
+    total = _stated_total(line, mins) if len(mins) >= 2 else None
+    if total is not None:
         # the line states its own total ("putty 3', pinch clips x20 - 7' total"): one item
-        mins_total, _weak = _block_minutes(line)
-        return [Segment(a, b, mins_total, _units(line))]
+        return [Segment(a, b, total, _units(line))]
     if len(mins) >= 2 and not (_PAREN_CLOSE.search(line) and len(_PAREN_MINUTES.findall(line)) == 1):
         # (a line closed by its one parenthesised time, "... stood 8 min; ... (~12 min)", is one item)
         parts = _split_on(line, (";", "|"))
