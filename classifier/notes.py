@@ -11,7 +11,7 @@ per segment in the ways therapists write them; "Total timed minutes" lines are c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -220,13 +220,25 @@ def header_code(fragment: str) -> str | None:
 
 
 def _is_bare_header(line: str) -> bool:
-    """A line that is only a block header ("Ther Ex:", "NMR (97112) 12 min")."""
+    """A line that is only a block header ("Ther Ex:", "NMR (97112) 12 min"), or a heading in
+    capitals closed by its time ("MAX DAILY MOVEMENTS - 28 min")."""
     stripped = line.strip(" \t-*\u2022:")
     if not stripped or len(stripped) > 60:
         return False
+    if _is_caps_label(stripped):
+        return True
     pats = _patterns()
     words = _header_words(stripped)
     return bool(words) and bool(pats["block_name"].match(words)) and (line.rstrip().endswith(":") or bool(minutes_in(line)) or bool(pats["code"].search(line)))
+
+
+def _is_caps_label(line: str) -> bool:
+    """Two or more words in capitals and then the block's time, nothing after it."""
+    mins = minutes_in(line)
+    if len(mins) != 1 or line[mins[0][1] :].strip(" .)"):
+        return False
+    words = re.findall(r"[A-Za-z]+", line[: mins[0][0]])
+    return len(words) >= 2 and all(w.isupper() for w in words)
 
 
 _CODE_TOTAL = re.compile(
@@ -282,9 +294,13 @@ def _is_visit_time(line: str) -> bool:
     return bool(words) and all(w in allowed for w in words)
 
 
-_AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
+_AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b\d{1,3}-years?-old|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
 
 
+_PLAN_LINE = re.compile(
+    r"[\s\-*\u2022]*(?:plan|plans|next\s+(?:visit|session|time|tx|treatment|appt|appointment|wk|week))\b(?!\s*[:\-])", re.IGNORECASE
+)
+_NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s*\d{2},")
 _DOSING = re.compile(r"\d\s*[x\u00d7]\s*\d|\bx\s*\d", re.IGNORECASE)
 
 
@@ -296,6 +312,8 @@ def _is_identification(line: str, first: bool) -> bool:
         return False
     if _AGE.search(line):
         return True
+    if first and _NAME_AGE.search(line):
+        return True  # "New client - Priya, 42, marathoner, ..."
     if not first or len(line) > 80 or _DOSING.search(line):
         return False  # "Today's session: SLS on foam 3x30s ..." is content, not a title
     low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", line.lower())) + " "
@@ -456,6 +474,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if _is_identification(piece, first=not seen_content):
                 continue  # the note's title or the patient's age and diagnosis
             seen_content = True
+            if _PLAN_LINE.match(piece):
+                continue  # "Plan 1x/wk x 8 ...", "Next session trial tub bench": not performed today
             if _is_unticked_services(piece):
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
             if _is_units_only(piece):
@@ -482,6 +502,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             else:
                 table_col = None
             new = _line_segments(text, pa, pb)
+            if cells is not None and table_col is not None and table_col < len(cells) and len(new) > 1:
+                new = [Segment(pa, pb, None, _units(piece))]  # a table row is one item; its time is in the column
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) == 1:
                 value = cells[table_col]
                 found = [(0, 0, int(value))] if value.isdigit() else minutes_in(value) or minutes_in(value + " min")
@@ -610,9 +632,24 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
     sentences = _sentences(line)
     if len(line) > 160 and len(sentences) > 1 and not leading and not closing:
-        return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in sentences]
+        return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in _attach_comments(line, sentences)]
     mins, weak = _block_minutes(line)
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
+
+
+def _attach_comments(line: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences without a time that follow a timed sentence comment on it ("Last ~12 min on
+    the treadmill ... . She felt less knee load at 7.0 mph."): they join it."""
+    out: list[tuple[int, int]] = []
+    after_timed = False
+    for s0, s1 in sentences:
+        timed = bool(minutes_in(line[s0:s1]))
+        if after_timed and not timed:
+            out[-1] = (out[-1][0], s1)
+            continue
+        out.append((s0, s1))
+        after_timed = after_timed or timed
+    return out
 
 
 def _minutes_weak(text: str) -> tuple[int | None, None, bool]:
@@ -671,6 +708,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         overridable = s.code not in THREE or (seg.header_code == "97116" and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
         if family and overridable and seg.code != seg.header_code and any(e.family == family and e.context == "performed" for e in s.evidence):
             seg.code = seg.header_code
+        elif seg.header_code == "97113":
+            seg.code = "97113"  # a pool block is aquatic therapy whatever its exercises are
         kept.append(seg)
     by_head: dict[int, list[Segment]] = {}
     for seg in kept:
@@ -703,12 +742,46 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
 
 
 _HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group"}
+
+
+def _billed_to_content(items: list[LineItem], billed: dict[str, int]) -> list[LineItem]:
+    """A ticked code with minutes ("[x] 97110 Ther Ex 15 min") that no block was coded as, in a
+    note where exactly one timed item has no minutes: the box timed that block, which its
+    content codes differently (a "Ther Ex" box over balance work). One leftover and one
+    untimed item only; anything else is left as documented."""
+    coded = {i.code for i in items}
+    left = [c for c in billed if c not in coded]
+    untimed = [k for k, i in enumerate(items) if i.minutes is None and is_timed(i.code)]
+    if len(left) != 1 or len(untimed) != 1:
+        return items
+    k = untimed[0]
+    return [replace(i, minutes=billed[left[0]]) if j == k else i for j, i in enumerate(items)]
+
+
+def _drop_preamble(text: str, segs: list[Segment]) -> list[Segment]:
+    """In a note that times its interventions, the prose lines above the first timed one are
+    its history and subjective report ("She ran 6 mi Tues w/ pain after mile 5 ..."), not
+    untimed interventions. List items (indented or bulleted lines) and headed blocks stay."""
+    timed = [k for k, g in enumerate(segs) if g.minutes is not None]
+    if len(timed) < 2:
+        return segs
+    out = []
+    for k, g in enumerate(segs):
+        line_start = text.rfind("\n", 0, g.start) + 1
+        prose = text[line_start : line_start + 1] not in _LIST_MARKS
+        if k < timed[0] and prose and g.minutes is None and g.header_code is None and g.block is None and g.code in THREE:
+            continue
+        out.append(g)
+    return out
+
+
+_LIST_MARKS = frozenset(" \t-*\u2022")
+
+
 def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str, bool]) -> list[LineItem]:
     """When the note states its total timed minutes and exactly one timed service lacks
     minutes of its own (none, or only a short duration inside its description), that service
     gets the rest of the total."""
-    from dataclasses import replace
-
     if totals.timed is None:
         return items
     timed = [i for i in items if is_timed(i.code)]
@@ -755,8 +828,6 @@ def _measurement_only(parsed) -> bool:  # noqa: ANN001
 
 
 def _shift(s: Suggestion, offset: int) -> Suggestion:
-    from dataclasses import replace
-
     from .types import Evidence
 
     ev = tuple(Evidence(e.text, e.start + offset, e.end + offset, e.cue, e.family, e.context) for e in s.evidence)
@@ -788,6 +859,7 @@ def discipline(text: str) -> set[str]:
 def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> NoteAnalysis:
     segs, totals, billed = segment_note(text)
     segs = classify_segments(text, segs, model)
+    segs = _drop_preamble(text, segs)
     segs = _fold_into_group(text, segs)
     by_code: dict[str, _Merged] = {}
     for seg in segs:
@@ -816,6 +888,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
             minutes = totals.by_code[m.code]  # the note's own total for the code
             weak_only[m.code] = False
         items.append(LineItem(m.code, minutes, m.start, m.end, m.suggestion))
+    items = _billed_to_content(items, billed)
     items = _fill_from_total(items, totals, weak_only)
     timed = {i.code: i.minutes for i in items if is_timed(i.code) and i.minutes}
     cms = allocate(timed, "cms")

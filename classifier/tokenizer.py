@@ -114,7 +114,7 @@ def build_tokenizer(nlp):  # noqa: ANN001, ANN201 - spaCy Language -> TextKeepin
         prefix_search=compile_prefix_regex(prefixes).search,
         suffix_search=compile_suffix_regex(suffixes).search,
         infix_finditer=compile_infix_regex(infixes).finditer,
-        token_match=defaults.token_match,
+        token_match=re.compile("^(?:" + "|".join(conf["whole_tokens"]) + ")$").match,
         url_match=defaults.url_match,
     )
     return TextKeepingTokenizer(tok)

@@ -83,6 +83,25 @@ def test_group_cues_need_a_group(parse, text, group):
     assert any(c.family == "group" for c in parse(text).cues) is group
 
 
+@pytest.mark.parametrize(
+    "text,family,found",
+    [
+        ("1015-1040 pt seen bedside", "rom", False),  # clock times, not degrees
+        ("knee flexion 0-95 in supine", "rom", True),
+        ("works 3rd shift at the plant", "coordination", False),  # a work shift
+        ("shifts pencil from palm to fingertips x10", "coordination", True),
+        ("cued to shift wt onto the L leg", "balance", True),
+        ("3 flights of stairs with one rail", "gait", True),
+        ("Memory care unit, seen in dayroom", "other_code", False),  # a setting, not cognitive training
+        ("W/c assessment: seat depth reduced, footplates raised", "wheelchair", True),
+        ("multilayer short-stretch bandaging L arm", "other_code", True),
+        ("talked about pacing the yard work", "education", True),
+    ],
+)
+def test_cue_scope(parse, text, family, found):
+    assert any(c.family == family for c in parse(text).cues) is found
+
+
 def test_explanation_names_the_service_it_codes():
     from classifier import suggest
 

@@ -210,6 +210,23 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("Neuromuscular re-education - 0 min: balance training deferred, dizzy after CRP\nTE 10 min: SLR 3x10, quad sets x15", {"97110": 10}),
         # individual time marked "indiv" stays out of the group session
         ("grp ex 1000-1030 w/ 6 residents - seated theraband ex, ball toss\nindiv 1100-1112: toilet transfer practice w/ grab bar x3, CGA", {"97150": 30, "97530": 12}),
+        # a pool block is aquatic therapy whatever the exercises are
+        ("In water 35 min: walking fwd/back 4 laps, hip abd at rail 2x12, mini squats 2x10", {"97113": 35}),
+        # a ticked box's minutes time the one block no other box names, coded by its content
+        ("[x] 97110 Ther Ex  12 min\n[ ] 97112 NMR\nActivities: tandem stance on foam 3x30s EC, SLS 4x10s w/ head turns, 2 LOB", {"97112": 12}),
+        # a table's minutes column, and a row with several times stays one item
+        ("| Service | Start | Stop | Tx min |\n| quad sets, heel slides w/ strap 2x15 | 0900 | 0912 | 12 |\n| stairs 4 steps B rails | 0912 | 0920 | 8 |", {"97110": 12, "97116": 8}),
+        # a heading in capitals closed by its time heads the indented lines under it
+        ("BALANCE CIRCUIT - 20 min\n  tandem walk on foam x4\n  SLS w/ ball toss 3x30s", {"97112": 20}),
+        # sentences without a time after a timed one comment on it
+        ("Then about 12 minutes of leg press at 70 lb, 3 sets of 12, and step-ups onto a 6 inch box 3x10 each leg with a 5 lb weight. Needed tactile cues to keep the knee over the second toe on the step-ups.", {"97110": 12}),
+        # plan lines without a colon, and "Next:" lines, are not performed today
+        ("TE 10 min: SLR 3x10, quad sets x20\nPlan 2x/wk x 4 wks, then reassess. Single leg balance on foam, tandem walking and step-ups 6 in to be added as tolerated", {"97110": 10}),
+        ("TE 10 min: SLR 3x10, quad sets x20\nNext: tandem walk on foam, step-ups 6 in", {"97110": 10}),
+        # prose above the first timed intervention is the history, not an untimed intervention
+        ("PT daily note\nHe ran 6 mi Tues, pain only after mile 4 (3/10); Sunday's long run of 9 mi got to 5/10 near the end.\nTE 15 min: clams 3x15, bridges 3x12\nNMR 10 min: SLS on foam 3x30s", {"97110": 15, "97112": 10}),
+        # a first line with a name and an age names the patient
+        ("Dana, 38, warehouse picker, lifts totes all shift, L shoulder strain\nTE 12 min: ER/IR RTB 3x15, rows 3x12", {"97110": 12}),
     ],
 )
 def test_minutes_from_summaries_totals_labels_and_blocks(note, expected):

@@ -130,7 +130,7 @@ def _wait_for_checkpoint(state: Path, rows: int, proc: subprocess.Popen, timeout
 @pytest.mark.slow
 @pytest.mark.parametrize("sig,workers", [(signal.SIGTERM, 1), (signal.SIGKILL, 1), (signal.SIGINT, 1), (signal.SIGTERM, 2)])
 def test_kill_and_resume_loses_and_repeats_nothing(tmp_path, sig, workers):
-    n = 4000
+    n = 12_000  # enough rows left after the first checkpoint that the signal lands mid-run on a loaded machine
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     _write_rows(inp, n)
     state = tmp_path / ".out.jsonl.ptcode-state.json"

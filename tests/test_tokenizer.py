@@ -18,6 +18,11 @@ CASES = [
     ("sit<>stand x5", ["sit", "<>", "stand", "x", "5"]),
     ("RTB GTB BTB", ["RTB", "GTB", "BTB"]),
     ("flex/ext", ["flex", "/", "ext"]),
+    # a clock-time range is one token (a time, not a range of motion "0-90")
+    ("1015-1040 TE", ["1015-1040", "TE"]),
+    ("(0700-0712)", ["(", "0700-0712", ")"]),
+    ("knee 0-95", ["knee", "0", "-", "95"]),
+    ("W/c cushion", ["W/c", "cushion"]),
 ]
 
 

@@ -32,6 +32,12 @@ VOICES = {
     "cardiopulmonary_oncology",
     "prosthetic_pelvic",
     "telehealth_brief",
+    "snf_ltc",
+    "hand_clinic",
+    "irf_rehab",
+    "cash_practice",
+    "industrial_onsite",
+    "neuro_outpatient",
 }
 HARD_KINDS = {
     "intent-flip",
@@ -139,7 +145,7 @@ def markdown_counts(segs: list[dict], notes: list[dict]) -> str:
         rs = [r for r in segs if r.get("voice") == v]
         hard = sum("hard" in (r.get("tags") or []) for r in rs)
         n_notes = sum(1 for r in notes if r.get("voice") == v)
-        out.append(f"| {v} | " + " | ".join(str(sum(r["label"] == lab for r in rs)) for lab in labels) + f" | {len(rs)} | {hard / max(len(rs), 1):.0%} | {n_notes} |")
+        out.append(f"| {v} | " + " | ".join(str(sum(r["label"] == lab for r in rs)) for lab in labels) + f" | {len(rs)} | {f'{hard / len(rs):.0%}' if rs else '-'} | {n_notes} |")
     hard = sum("hard" in (r.get("tags") or []) for r in segs)
     out.append("| **all** | " + " | ".join(str(sum(r["label"] == lab for r in segs)) for lab in labels) + f" | {len(segs)} | {hard / max(len(segs), 1):.0%} | {len(notes)} |")
     tags = Counter(t for r in segs for t in r.get("tags") or [])
