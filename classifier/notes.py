@@ -30,15 +30,17 @@ QUOTE_MINUTES_MAX = 40
 _DICTATED_PUNCTUATION = re.compile(r"\b(?:period|full stop|comma|new paragraph|new line)\b", re.IGNORECASE)
 _NUM = r"(\d{1,3})"
 _MIN_WORD = r"(?:minutes|minute|mins|min|mns|mn)\b\.?"
+_TICKS = frozenset("xX\u2713\u2714")
 _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
 # a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
 _REST_AFTER = re.compile(r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b", re.IGNORECASE)
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
-# ("BP 152/76 @ 10 min") or a vital sign's recovery ("SpO2 90% in 3 min")
+# ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min") or a recovery ("SpO2 90% in 3 min",
+# "sx 4/10 -> 1/10 in 2 min")
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
-    r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?:%|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?)$",
+    r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?)$",
     re.IGNORECASE,
 )
 
@@ -63,7 +65,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"|(?<![\w.])(?P<w>{words})\s+{_MIN_WORD}"
             rf"|(?<![\d:.])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)"
             r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})"
-            r"|\b(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?:-|\u2013|to)\s*(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\b)",
+            r"|\b(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?:-|\u2013|to)\s*(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\b"
+            r"|\b(?:time|mins?|minutes)\s*[:=]\s*(?P<t>\d{1,3})\b(?!\s*(?:[:/.\-]\s*\d|%)))",
             re.IGNORECASE,
         ),
         "spoken_range": re.compile(
@@ -77,7 +80,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "total_treatment": re.compile(
-            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|total\s+minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,3}|[a-z]+(?:[- ][a-z]+)?\s+minutes)",
+            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|total\s+(?:(?:pt|ot|pta|ota|therapy|rehab)\s+)?minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,3}|[a-z]+(?:[- ][a-z]+)?\s+minutes)",
             re.IGNORECASE,
         ),
         "block_name": re.compile(rf"^(?:{names}|\d{{5}})$", re.IGNORECASE),
@@ -114,6 +117,8 @@ def minutes_in(text: str) -> list[tuple[int, int, int]]:
     for m in _patterns()["minutes"].finditer(text):
         if m.group("n"):
             v = int(m.group("n"))
+        elif m.group("t"):
+            v = int(m.group("t"))  # a labelled field: "Time: 15", "Min: 12"
         elif m.group("w"):
             v = sum(words[w] for w in re.split(r"[- ]", m.group("w").lower()))
         elif m.group("q"):
@@ -183,8 +188,8 @@ def _header_prefix(line: str) -> tuple[int, str] | None:
     pats = _patterns()
     for m in _HEADER_SEP.finditer(line[:70]):
         prefix = line[: m.start()].strip(" []()-\t")
-        if not prefix:
-            continue
+        if not prefix or prefix in _TICKS:
+            continue  # nothing yet, or only a ticked box: "[x] Gait 0840-0900: ..."
         words = _header_words(prefix)
         if words in _session_names() and minutes_in(prefix):
             inner = _header_prefix(line[m.end() :])
@@ -314,9 +319,12 @@ def _is_identification(line: str, first: bool) -> bool:
         return True
     if first and _NAME_AGE.search(line):
         return True  # "New client - Priya, 42, marathoner, ..."
-    if not first or len(line) > 80 or _DOSING.search(line):
+    if not first or _DOSING.search(line):
         return False  # "Today's session: SLS on foam 3x30s ..." is content, not a title
-    low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", line.lower())) + " "
+    # a title opens the line ("IRF PT Daily Note - Day 10   Dx: ..."); a long line is a title
+    # only when one of its first words names the note
+    head = line if len(line) <= 80 else line[:30]
+    low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", head.lower())) + " "
     return any(f" {w} " in low for w in _conf()["title_words"])
 
 
@@ -710,6 +718,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = seg.header_code
         elif seg.header_code == "97113":
             seg.code = "97113"  # a pool block is aquatic therapy whatever its exercises are
+        elif seg.code not in THREE:
+            seg.code = _named_in_group(seg.code, seg_text)
         kept.append(seg)
     by_head: dict[int, list[Segment]] = {}
     for seg in kept:
@@ -739,6 +749,21 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             continue
         merged.append(seg)
     return merged
+
+
+def _named_in_group(code: str, seg_text: str) -> str:
+    """``code``, or the one other code of its group the text names by number ("Orthotic mgmt
+    [x] 97763" read as orthotic management is 97763, not 97760)."""
+    group = _code_groups().get(code)
+    if not group:
+        return code
+    named = {c for c in re.findall(r"\b\d{5}(?:-\d{5})?\b|\bG0283\b", seg_text) if c in group}
+    return named.pop() if len(named) == 1 else code
+
+
+@lru_cache(maxsize=1)
+def _code_groups() -> dict[str, frozenset[str]]:
+    return {c: frozenset(g) for g in _conf()["code_groups"] for c in g}
 
 
 _HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group"}

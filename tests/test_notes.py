@@ -22,6 +22,10 @@ MINUTES = [
     ("5 min rest between sets", None),
     ("amb 150' x2", None),  # distance, not minutes
     ("SLS 3x30s", None),
+    ("BP checked q5 min", None),  # a check interval
+    ("dizziness 5/10 -> 2/10 in 3 min", None),  # a symptom's recovery
+    ("Ther Ex [x] 97110  Time: 18", 18),  # a labelled minutes field
+    ("Time: 3/10 pain", None),
 ]
 
 
@@ -227,6 +231,12 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("PT daily note\nHe ran 6 mi Tues, pain only after mile 4 (3/10); Sunday's long run of 9 mi got to 5/10 near the end.\nTE 15 min: clams 3x15, bridges 3x12\nNMR 10 min: SLS on foam 3x30s", {"97110": 15, "97112": 10}),
         # a first line with a name and an age names the patient
         ("Dana, 38, warehouse picker, lifts totes all shift, L shoulder strain\nTE 12 min: ER/IR RTB 3x15, rows 3x12", {"97110": 12}),
+        # a long first line opened by the note's title names the note
+        ("SNF PT Daily Note - wk 3   Dx: L hip fx s/p IMN, wants to walk to the dining room and back\nTE 12 min: LAQ 2# 2x15, hip abd 2x12", {"97110": 12}),
+        # a ticked box before a block name does not hide the header
+        ("[x] Pool 0900-0930: mini squats 2x12, step-ups 2x10, water walking 4 laps\n[x] Ther Ex 0930-0940: bike 8 min, bridges 2x12", {"97113": 30, "97110": 10}),
+        # a named code of the same group is the one billed ("97763", not 97760)
+        ("Orthotic mgmt [x] 97763: thumb spica trimmed at the MCP crease, straps replaced, 12 min", {"97763": 12}),
     ],
 )
 def test_minutes_from_summaries_totals_labels_and_blocks(note, expected):
