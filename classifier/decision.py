@@ -3,9 +3,8 @@ training and evaluation so all three decide the same way)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
 
 from .model import Thresholds
 from .rules import RuleResult
@@ -38,7 +37,7 @@ def _spread(code: str, conf: float, weights: dict[str, float]) -> dict[str, floa
 
 
 def decide(
-    model_probs: np.ndarray | None,
+    model_probs: Sequence[float] | None,
     classes: tuple[str, ...] | None,
     rule: RuleResult,
     thresholds: Thresholds,

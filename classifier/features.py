@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import numpy as np
 from spacy.strings import get_string_id
 
 from .cues import CORE_FAMILIES, OTHER_SERVICE_FAMILIES
@@ -170,10 +169,11 @@ class NgramIndex:
         return cls(uni, bi)
 
 
-def encode(parsed: Parsed, model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
+def encode(parsed: Parsed, model: LinearModel) -> tuple[list[int], list[float]]:
     """Column indices and values of ``parsed`` for ``model``: the same vector as
     ``model.vector(extract(parsed, model.config))``, built from token hashes instead of n-gram
-    strings (``bench/verify_inference.py`` checks the two agree)."""
+    strings (``bench/verify_inference.py`` checks the two agree). Plain lists: the scoring
+    steps after it convert once, or not at all."""
     config = model.config
     feats = extract(parsed, _without_ngrams(config))
     index = model.ngram_index(after=INDEX_AFTER) if config.ngrams else None
@@ -191,14 +191,14 @@ def encode(parsed: Parsed, model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
         ids = parsed.word_ids
         grams = [c for c in map(index.unigrams.get, ids) if c is not None]
         grams += [c for c in map(index.bigrams.get, zip(ids, ids[1:])) if c is not None]
-        counts = Counter(grams)
-        if len(counts) == len(grams):  # the usual case: every n-gram once
+        if len(set(grams)) == len(grams):  # the usual case, every n-gram once: a set is cheaper than a Counter
             cols += grams
             vals += [_LOG[1]] * len(grams)
         else:
+            counts = Counter(grams)
             cols += counts
             vals += [_LOG[n] if n < 64 else math.log1p(n) for n in counts.values()]
-    return np.array(cols, dtype=np.intp), np.array(vals, dtype=np.float64)
+    return cols, vals
 
 
 @lru_cache(maxsize=8)

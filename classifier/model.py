@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -78,7 +80,7 @@ class LinearModel:
         self.index = {f: i for i, f in enumerate(self.features)}
         self.coef_t = np.ascontiguousarray(self.coef.T)  # (n_features, n_classes): one row per feature
         self._scaled_t = self.coef_t / self.temperature
-        self._scaled_b = self.intercept / self.temperature
+        self._scaled_b = (self.intercept / self.temperature).tolist()
         # the cue family / cue id each feature speaks for (explanations), -1 for none
         keys: dict[str, int] = {}
         group = np.full(len(self.features), -1, dtype=np.intp)
@@ -120,23 +122,28 @@ class LinearModel:
     def logits_from(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
         return vals @ self.coef_t[idx] + self.intercept
 
-    def proba_from(self, idx: np.ndarray, vals: np.ndarray) -> np.ndarray:
-        z = vals @ self._scaled_t[idx] + self._scaled_b  # logits / temperature
-        z -= z.max()
-        e = np.exp(z)
-        return e / e.sum()
+    def proba_from(self, idx: Sequence[int], vals: Sequence[float]) -> list[float]:
+        """Class probabilities: the softmax of logits / temperature. The dot product over the
+        text's columns is numpy's; the few class scores are then cheaper in plain Python
+        than in further numpy calls (the same operations in the same order)."""
+        dot = (np.asarray(vals, dtype=np.float64) @ self._scaled_t[idx]).tolist()
+        z = [a + b for a, b in zip(dot, self._scaled_b)]  # logits / temperature
+        top = max(z)
+        e = [math.exp(x - top) for x in z]
+        total = sum(e)
+        return [x / total for x in e]
 
     def logits(self, feats: dict[str, float]) -> np.ndarray:
         return self.logits_from(*self.vector(feats))
 
     def predict_proba(self, feats: dict[str, float]) -> np.ndarray:
-        return self.proba_from(*self.vector(feats))
+        return np.array(self.proba_from(*self.vector(feats)))
 
-    def family_scores(self, idx: np.ndarray, vals: np.ndarray, cls: int, against: int | None) -> dict[str, float]:
+    def family_scores(self, idx: Sequence[int], vals: Sequence[float], cls: int, against: int | None) -> dict[str, float]:
         """How much each cue family / cue id pushed class ``cls`` over ``against``."""
         grouped = self._grouped
         sums: dict[str, float] = {}
-        for c, v in zip(idx.tolist(), vals.tolist()):
+        for c, v in zip(idx, vals):
             entry = grouped.get(c)
             if entry is None:
                 continue

@@ -7,6 +7,7 @@ nothing is downloaded and everything runs offline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import spacy
@@ -17,9 +18,20 @@ from spacy.tokens import Doc
 from . import context as _context  # noqa: F401  (registers the component factories)
 from . import cues as _cues  # noqa: F401
 from . import sections as _sections  # noqa: F401
+from .sections import record_sections
 from . import tokenizer as _tokenizer  # noqa: F401  (registers the clinical tokenizer)
 
 PIPE_NAMES = ("ptcode_lemmatizer", "ptcode_sections", "ptcode_cues", "ptcode_context")
+#: what ptcode's own scoring runs in place of a component (None: nothing). The cues read the
+#: lexeme NORM, not the token lemmas, and the context reads the sentence starts kept in
+#: ``doc.user_data``, not the tokens' SENT_START flags; the public pipeline still sets both
+#: for other spaCy code.
+_SCORING_STEP: dict[str, Callable[[Doc], Doc] | None] = {
+    "ptcode_lemmatizer": None,
+    "ptcode_sections": record_sections,
+}
+
+
 @Language.component("ptcode_lemmatizer")
 def lookup_lemmatizer(doc: Doc) -> Doc:
     """Lookup lemmatizer: the lexeme NORM already holds the looked-up lowercase lemma, so the
@@ -36,3 +48,14 @@ def get_nlp() -> Language:
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     return nlp
+
+
+def scoring_steps(nlp: Language) -> list[Callable[[Doc], Doc]]:
+    """The steps that turn a tokenized doc into what ptcode reads, in pipeline order: each
+    component, or its lean version when ptcode reads only part of what it sets."""
+    steps = []
+    for name, proc in nlp.pipeline:
+        step = _SCORING_STEP.get(name, proc)
+        if step is not None:
+            steps.append(step)
+    return steps

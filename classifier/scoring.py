@@ -101,7 +101,7 @@ def format_chunk(rows: list[InRow], mode: str, model: str | None, max_chars: int
 
 def score_chunk(rows: list[InRow], mode: str, model: str | None, max_chars: int | None, rule: str) -> list[dict[str, Any]]:
     """Score one chunk of input rows into output rows (runs in a worker process)."""
-    from .api import MAX_CHARS, analyze_note, audit_note, check_text, resolve_model, suggest_parsed
+    from .api import MAX_CHARS, analyze_note, audit_note, check_text, resolve_model, suggest_parsed_many
     from .evidence import parse_many
 
     warm_up(model)
@@ -130,8 +130,8 @@ def score_chunk(rows: list[InRow], mode: str, model: str | None, max_chars: int 
             except PtcodeError as exc:
                 out[k] = error_row(r.id, exc, mode)  # type: ignore[arg-type]
     else:
-        for (k, r), parsed in zip(todo, parse_many(r.text for _, r in todo)):
-            s = suggest_parsed(parsed, lm)
+        suggestions = suggest_parsed_many(list(parse_many(r.text for _, r in todo)), lm)
+        for (k, r), s in zip(todo, suggestions):
             out[k] = {"id": r.id, "status": "ok", "error": None, **s.to_dict()}
     return out  # type: ignore[return-value]
 

@@ -89,11 +89,10 @@ _BREAK = re.compile(r"\n|[.!?](?=\s)")
 _NOT_START = np.uint64(2**64 - 1)  # SENT_START -1 (uint64 wrap-around)
 
 
-@Language.component("ptcode_sections")
-def sections_component(doc: Doc) -> Doc:
-    """Set sentence starts (line breaks, sentence-final punctuation, section headers) and
-    record the section each token belongs to. Works on character offsets, not token by
-    token."""
+def record_sections(doc: Doc) -> Doc:
+    """Record the sentence starts (line breaks, sentence-final punctuation, section headers)
+    and the sections in ``doc.user_data``: all that ptcode's own steps read. Works on
+    character offsets, not token by token."""
     n = len(doc)
     if n == 0:
         doc.user_data[SECTIONS] = []
@@ -113,7 +112,14 @@ def sections_component(doc: Doc) -> Doc:
         if i < n and idx[i] == start_char:
             starts.add(i)
             sections.append((i, table.name_of[header], table.context_of[header]))
-    ordered = sorted(starts)
+    doc.user_data[SENT_STARTS] = sorted(starts)
+    doc.user_data[SECTIONS] = sections
+    return doc
+
+
+def _mark_sentences(doc: Doc, ordered: list[int]) -> None:
+    """Set the tokens' SENT_START flags from the sorted sentence starts (``doc.sents``)."""
+    n = len(doc)
     if len(ordered) * 8 < n:  # few starts: mark them one by one (unmarked tokens do not start)
         for i in ordered:
             doc[i].is_sent_start = True
@@ -121,6 +127,13 @@ def sections_component(doc: Doc) -> Doc:
         flags = np.full((n, 1), _NOT_START, dtype=np.uint64)
         flags[ordered] = 1
         doc.from_array([SENT_START], flags)
-    doc.user_data[SENT_STARTS] = ordered
-    doc.user_data[SECTIONS] = sections
+
+
+@Language.component("ptcode_sections")
+def sections_component(doc: Doc) -> Doc:
+    """Sentence and section boundaries: recorded in ``doc.user_data`` and, for other spaCy
+    code reading ``doc.sents``, set as the tokens' sentence starts."""
+    record_sections(doc)
+    if len(doc):
+        _mark_sentences(doc, doc.user_data[SENT_STARTS])
     return doc

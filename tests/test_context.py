@@ -47,3 +47,16 @@ def test_sentences_and_sections(nlp):
     assert len(list(doc.sents)) == 5
     assert [s[1] for s in doc._.sections] == ["subjective", "objective", "assessment", "plan"]
     assert [s[2] for s in doc._.sections] == ["historical", "performed", "assessment", "planned"]
+
+
+def test_scoring_steps_record_what_the_pipeline_records(nlp):
+    """ptcode's own scoring skips the token lemmas and SENT_START flags; what it reads must be
+    what the public pipeline stores."""
+    from classifier.evidence import _annotate
+    from classifier.pipeline import scoring_steps
+
+    text = "S: knee sore\nO: clams 3x10, no SLS on foam. bridges 3x15\nP: add foam for balance"
+    full = nlp(text)
+    lean = _annotate(text, nlp.tokenizer, scoring_steps(nlp))
+    assert lean.user_data == full.user_data
+    assert full[0].lemma_ == "s" and full.has_annotation("SENT_START")
