@@ -33,7 +33,11 @@ _MIN_WORD = r"(?:minutes|minute|mins|min|mns|mn)\b\.?"
 _TICKS = frozenset("xX\u2713\u2714")
 _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
 # a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
-_REST_AFTER = re.compile(r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b", re.IGNORECASE)
+_REST_AFTER = re.compile(
+    r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
+    r"|\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*day|per\s+day|a\s+day|daily|bid|tid|qid)\b",
+    re.IGNORECASE,
+)  # ... or a home prescription: "walk 10 min 3x/day", "10 min BID"
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min") or a recovery ("SpO2 90% in 3 min",
@@ -66,7 +70,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"|(?<![\d:.])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)"
             r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})"
             r"|\b(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?:-|\u2013|to)\s*(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\b"
-            r"|\b(?:time|mins?|minutes)\s*[:=]\s*(?P<t>\d{1,3})\b(?!\s*(?:[:/.\-]\s*\d|%)))",
+            r"|\b(?:time|mins?|minutes)\s*[:=]\s*(?P<t>\d{1,3})\b(?!\s*(?:[:/.\-]\s*\d|%))"
+            r"|\bin\s*[:@]?\s*(?P<h5>[01]?\d|2[0-3]):?(?P<m5>[0-5]\d)\b\s*[,/;|\-]?\s*(?:time\s+)?out\s*[:@]?\s*(?P<h6>[01]?\d|2[0-3]):?(?P<m6>[0-5]\d)\b)",
             re.IGNORECASE,
         ),
         "spoken_range": re.compile(
@@ -76,7 +81,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "units": re.compile(rf"{_NUM}\s*units?\b|\bx\s*{_NUM}\s*units?\b", re.IGNORECASE),
         "total_timed": re.compile(
             r"(?:total\s+(?:timed|time[- ]based)(?:\s+code)?(?:\s+(?:minutes|mins|min|treatment))?|timed\s+(?:code\s+)?minutes|ttm)\s*(?:time)?\s*[:=\-]?\s*(\d{1,3})"
-            r"|^\s*(\d{1,3})\s*(?:total\s+)?timed\s+(?:code\s+)?(?:minutes|mins|min)\b",
+            r"|^\s*(\d{1,3})\s*(?:total\s+)?timed\s+(?:code\s+)?(?:minutes|mins|min)\b"
+            r"|^\s*timed\s*[:=]?\s*(\d{1,3})\s*(?:minutes|mins|min|')",
             re.IGNORECASE,
         ),
         "total_treatment": re.compile(
@@ -108,6 +114,7 @@ class Totals:
     timed: int | None = None
     treatment: int | None = None
     by_code: dict[str, int] = field(default_factory=dict)  # "Ther ex total 43 min"
+    by_code_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # the line that states each
 
 
 def minutes_in(text: str) -> list[tuple[int, int, int]]:
@@ -126,7 +133,9 @@ def minutes_in(text: str) -> list[tuple[int, int, int]]:
             if v > QUOTE_MINUTES_MAX:
                 continue  # "60'" and more is far likelier a distance in feet
         else:
-            h1, m1, h2, m2 = (m.group("h1"), m.group("m1"), m.group("h2"), m.group("m2")) if m.group("h1") else (m.group("h3"), m.group("m3"), m.group("h4"), m.group("m4"))
+            clock = next(k for k in ("1", "3", "5") if m.group("h" + k))  # "10:05-10:20", "1005-1020", "in 1005 out 1020"
+            nxt = str(int(clock) + 1)
+            h1, m1, h2, m2 = m.group("h" + clock), m.group("m" + clock), m.group("h" + nxt), m.group("m" + nxt)
             a = int(h1) * 60 + int(m1)
             b = int(h2) * 60 + int(m2)
             if b < a:
@@ -302,6 +311,7 @@ def _is_visit_time(line: str) -> bool:
 _AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b\d{1,3}-years?-old|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
 
 
+_IN_OUT = re.compile(r"\bin\b.*\bout\b", re.IGNORECASE)
 _PLAN_LINE = re.compile(
     r"[\s\-*\u2022]*(?:plan|plans|next\s+(?:visit|session|time|tx|treatment|appt|appointment|wk|week))\b(?!\s*[:\-])", re.IGNORECASE
 )
@@ -315,8 +325,8 @@ def _is_identification(line: str, first: bool) -> bool:
     giving an age without minutes ("58 y/o F, ALS (bulbar + limb)", "Runner M 27, ...")."""
     if minutes_in(line):
         return False
-    if _AGE.search(line):
-        return True
+    if _AGE.search(line) and len(line) <= 160:
+        return True  # (a long narrative that mentions the age goes on to document the visit)
     if first and _NAME_AGE.search(line):
         return True  # "New client - Priya, 42, marathoner, ..."
     if not first or _DOSING.search(line):
@@ -443,14 +453,16 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         code_total = _code_total(line)
         tally = _code_minutes_line(line) if code_total is None else None
         if code_total is not None or tally:
-            totals.by_code.update(tally or dict([code_total]))  # type: ignore[list-item]
+            stated = tally or dict([code_total])  # type: ignore[list-item]
+            totals.by_code.update(stated)
+            totals.by_code_at.update((code, (a, b)) for code in stated)
             block = block_head = None
             continue
         tt = pats["total_timed"].search(line)
         tr = pats["total_treatment"].search(line)
         if tt or tr:
             if tt:
-                totals.timed = int(tt.group(1) or tt.group(2))
+                totals.timed = int(next(g for g in tt.groups() if g))
             if tr:
                 found = minutes_in(tr.group(1)) if not tr.group(1).isdigit() else [(0, 0, int(tr.group(1)))]
                 if found:
@@ -488,6 +500,10 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
             if _is_units_only(piece):
                 continue  # "TE x3 units": a billing tally, not an intervention
+            if _is_visit_time(piece) and _IN_OUT.search(piece):
+                if totals.treatment is None:
+                    totals.treatment = minutes_in(piece)[-1][2]  # "Time in 0915 out 1002": the whole visit
+                continue
             if _is_visit_time(piece):
                 block_head = Segment(pa, pb, minutes_in(piece)[-1][2], None)
                 block_head.block = block_head
@@ -620,12 +636,16 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         _content_at, prefix = head
         mins, weak = _block_minutes(line, prefix)
         return [Segment(a, b, mins, _units(prefix), weak_minutes=weak, header_code=header_code(prefix))]
+    tail = _closing_block(line)
+    if tail is not None:
+        return [Segment(a, b, tail[1], header_code=tail[0])]
     mins = minutes_in(line)
     total = _stated_total(line, mins) if len(mins) >= 2 else None
     if total is not None:
         # the line states its own total ("putty 3', pinch clips x20 - 7' total"): one item
         return [Segment(a, b, total, _units(line))]
-    if len(mins) >= 2 and not (_PAREN_CLOSE.search(line) and len(_PAREN_MINUTES.findall(line)) == 1):
+    one_closing_time = bool(_PAREN_CLOSE.search(line)) and len(_PAREN_MINUTES.findall(line)) == 1
+    if len(mins) >= 2 and not one_closing_time:
         # (a line closed by its one parenthesised time, "... stood 8 min; ... (~12 min)", is one item)
         parts = _split_on(line, (";", "|"))
         anchored = [(p0, p1) for p0, p1 in parts or [] if _anchored_minutes(line[p0:p1])]
@@ -633,16 +653,75 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
     leading = bool(mins) and not line[: mins[0][0]].strip(" -*\u2022([")
     closing = bool(mins) and not _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :]).strip(" .;,)]~")
-    if len(mins) >= 2 and not leading and not closing:
+    if len(mins) >= 2 and not one_closing_time:
         parts = _split_on(line, (";", "|")) or _split_on(line, (",",))
         timed = [(p0, p1) for p0, p1 in parts or [] if minutes_in(line[p0:p1])]
-        if len(timed) >= 2 and all(not _block_minutes(line[p0:p1].strip())[1] for p0, p1 in timed):
+        closed = _close_on_times(line, parts) if len(timed) >= 2 else []  # type: ignore[arg-type]
+        if len(closed) >= 2:
+            # activities each closed by a time of its own: "..., drops at first, 12 min, then ..."
+            return [s for p0, p1 in closed for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
+        if len(timed) >= 2 and not leading and not closing and all(not _block_minutes(line[p0:p1].strip())[1] for p0, p1 in timed):
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
+    if len(line) > 200 and len(mins) >= 2 and not one_closing_time:
+        chunks = _narrative_chunks(line, mins)
+        if len(chunks) >= 2:
+            return [Segment(a + c0, a + c1, v) for c0, c1, v in chunks]
     sentences = _sentences(line)
     if len(line) > 160 and len(sentences) > 1 and not leading and not closing:
         return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in _attach_comments(line, sentences)]
     mins, weak = _block_minutes(line)
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
+
+
+_BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
+_BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,.;]|\s(?:and\s+)?then\b")
+
+
+def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """A long narrative paragraph that times its activities one after another ("... scar
+    massage for about 6 min and then desensitization ..., about 10 minutes of the
+    desensitizing, then tendon glides ... about 15 min for that part."): each time closes an
+    activity and is its time. The cut falls at the end of the time's clause when only a few
+    words follow it ("about 15 min for that part"), else right after the time; text after the
+    last time joins the last activity. ``(start, end, minutes)`` per activity."""
+    cuts: list[tuple[int, int]] = []
+    for m0, m1, v in mins:
+        if _BOUT_BEFORE.search(line, max(0, m0 - 16), m0) or _BOUT_AFTER.match(line, m1):
+            continue  # a bout's length ("three bouts of one minute", "1 min each x2") is a dose
+        end = _CLAUSE_END.search(line, m1)
+        stop = end.start() if end else len(line)
+        cuts.append((stop if len(line[m1:stop].split()) <= 4 else m1, v))
+    out: list[tuple[int, int, int]] = []
+    start = 0
+    for c, v in cuts:
+        if c > start and line[start:c].strip(" ,.;"):
+            lead = len(line[start:c]) - len(line[start:c].lstrip(" ,.;"))
+            out.append((start + lead, c, v))
+            start = c
+    if out and line[start:].strip(" ,.;"):
+        out[-1] = (out[-1][0], len(line), out[-1][2])
+    return out
+
+
+def _close_on_times(line: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Run-on narrative that closes each activity with its time as a part of its own ("... moving
+    them to an egg carton, lots of drops first round, 15 min, then he stacked cans ..., 14 min"):
+    each part that is only a time closes the parts since the previous one; parts after the last
+    such time join it."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for p0, p1 in parts:
+        start = p0 if start is None else start
+        if minutes_in(line[p0:p1]) and not _header_words(line[p0:p1]):
+            out.append((start, p1))
+            start = None
+    if start is not None:
+        if out:
+            out[-1] = (out[-1][0], parts[-1][1])
+        else:
+            out.append((start, parts[-1][1]))
+    return out
 
 
 def _attach_comments(line: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -658,6 +737,21 @@ def _attach_comments(line: str, sentences: list[tuple[int, int]]) -> list[tuple[
         out.append((s0, s1))
         after_timed = after_timed or timed
     return out
+
+
+_CLOSING_BLOCK = re.compile(r"(?:^|[\s,;.])(?P<name>[A-Za-z][A-Za-z/\-]*(?:\s[A-Za-z][A-Za-z/\-]*)?)\s+(?P<n>\d{1,3})\s*(?:minutes|mins|min|')?\s*$", re.IGNORECASE)
+
+
+def _closing_block(line: str) -> tuple[str | None, int] | None:
+    """A line closed by a block name and its minutes ("... tandem stnce on foam 3x30s  NMR 14",
+    "... wrist curls 1# 2x10  TE 15"): the block's code and minutes."""
+    m = _CLOSING_BLOCK.search(line)
+    if not m or not line[: m.start()].strip(" -*\u2022"):
+        return None
+    name = m.group("name").lower()
+    if not _patterns()["block_name"].match(name) or not 0 < int(m.group("n")) <= 240:
+        return None
+    return header_code(name), int(m.group("n"))
 
 
 def _minutes_weak(text: str) -> tuple[int | None, None, bool]:
@@ -913,6 +1007,11 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
             minutes = totals.by_code[m.code]  # the note's own total for the code
             weak_only[m.code] = False
         items.append(LineItem(m.code, minutes, m.start, m.end, m.suggestion))
+    for code, minutes in totals.by_code.items():
+        if code not in by_code:
+            # a tally names a service the text runs into another block ("Transfers 14 min, gait
+            # 12 min, exercise 13 min" under one narrative paragraph): the tally documents it
+            items.append(LineItem(code, minutes, *totals.by_code_at[code]))
     items = _billed_to_content(items, billed)
     items = _fill_from_total(items, totals, weak_only)
     timed = {i.code: i.minutes for i in items if is_timed(i.code) and i.minutes}

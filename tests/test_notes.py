@@ -26,6 +26,8 @@ MINUTES = [
     ("dizziness 5/10 -> 2/10 in 3 min", None),  # a symptom's recovery
     ("Ther Ex [x] 97110  Time: 18", 18),  # a labelled minutes field
     ("Time: 3/10 pain", None),
+    ("walk 10 min 3x/day at home", None),  # a home prescription
+    ("Time in 0905 out 0950", 45),
 ]
 
 
@@ -237,6 +239,16 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("[x] Pool 0900-0930: mini squats 2x12, step-ups 2x10, water walking 4 laps\n[x] Ther Ex 0930-0940: bike 8 min, bridges 2x12", {"97113": 30, "97110": 10}),
         # a named code of the same group is the one billed ("97763", not 97760)
         ("Orthotic mgmt [x] 97763: thumb spica trimmed at the MCP crease, straps replaced, 12 min", {"97763": 12}),
+        # a line closed by a block name and its minutes, without a unit
+        ("- clamshells RTB 2x15, bridges 3x10, SLR 2x12  TE 12\n- tandem walk on foam, SLS 3x20s EO/EC  NMR 9", {"97110": 12, "97112": 9}),
+        # a tally names a service the narrative runs into another block
+        ("we did sit to stand from the recliner x6, then walked 150 ft with the walker and did seated kicks 2x10\nTransfers 10 min, gait 12 min, exercise 8 min", {"97530": 10, "97116": 12, "97110": 8}),
+        # run-on narrative closing each activity with its time as a clause of its own
+        ("picked coins out of a tray and turned them in the fingers, drops at first, 12 min, then stacked cans on the top shelf and took them down again, 10 min, then putty squeezes 3x10, 8 min", {"97112": 12, "97530": 10, "97110": 8}),
+        # a long narrative paragraph: each time closes an activity; a bout's length does not
+        ("She was sore after the weekend, so we started with scar massage along the incision for about 7 min and then desensitization with a washcloth, then rice, then cotton balls, three bouts of one minute each, about 10 minutes of that, then tendon glides and putty squeeze and pinch 2x15, about 12 min for that part.", {"97140": 7, "97112": 10, "97110": 12}),
+        # a visit's in and out times are the treatment time, not one block's
+        ("Time in 0900 out 0945\nTE 20 min: bike 8 min, leg press 3x10\nNMR 15 min: SLS on foam 3x30s", {"97110": 20, "97112": 15}),
     ],
 )
 def test_minutes_from_summaries_totals_labels_and_blocks(note, expected):

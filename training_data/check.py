@@ -38,6 +38,12 @@ VOICES = {
     "cash_practice",
     "industrial_onsite",
     "neuro_outpatient",
+    "va_polytrauma",
+    "burn_wound",
+    "school_based",
+    "prn_terse",
+    "rural_generalist",
+    "lymphedema_clinic",
 }
 HARD_KINDS = {
     "intent-flip",
