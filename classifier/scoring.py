@@ -54,8 +54,9 @@ def ordered_map(func: Callable[[list[T]], list[R]], blocks: Iterable[list[T]], w
         while window:
             yield from window.popleft().result()
     except BaseException:
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.terminate()  # do not wait for chunks in flight
+        # queued chunks are cancelled and the chunks in flight (one or two per worker) finish:
+        # a worker terminated while sending its result leaves a half-written message that
+        # blocks the executor's manager thread, and with it the interpreter's exit, for ever
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
