@@ -500,11 +500,11 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
             if _is_units_only(piece):
                 continue  # "TE x3 units": a billing tally, not an intervention
-            if _is_visit_time(piece) and _IN_OUT.search(piece):
-                if totals.treatment is None:
-                    totals.treatment = minutes_in(piece)[-1][2]  # "Time in 0915 out 1002": the whole visit
-                continue
             if _is_visit_time(piece):
+                if _IN_OUT.search(piece):
+                    if totals.treatment is None:
+                        totals.treatment = minutes_in(piece)[-1][2]  # "Time in 0915 out 1002": the whole visit
+                    continue
                 block_head = Segment(pa, pb, minutes_in(piece)[-1][2], None)
                 block_head.block = block_head
                 block_open, block = True, []  # its lines follow without a colon or indent
@@ -810,8 +810,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         overridable = s.code not in THREE or (seg.header_code == "97116" and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
         if family and overridable and seg.code != seg.header_code and any(e.family == family and e.context == "performed" for e in s.evidence):
             seg.code = seg.header_code
-        elif seg.header_code == "97113":
-            seg.code = "97113"  # a pool block is aquatic therapy whatever its exercises are
+        elif seg.header_code in _HEADER_DECIDES:
+            seg.code = seg.header_code
         elif seg.code not in THREE:
             seg.code = _named_in_group(seg.code, seg_text)
         kept.append(seg)
@@ -861,6 +861,8 @@ def _code_groups() -> dict[str, frozenset[str]]:
 
 
 _HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group"}
+#: headers that code their block whatever it lists: anything done in a pool is aquatic therapy
+_HEADER_DECIDES = frozenset({"97113"})
 
 
 def _billed_to_content(items: list[LineItem], billed: dict[str, int]) -> list[LineItem]:
