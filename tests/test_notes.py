@@ -247,6 +247,12 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("picked coins out of a tray and turned them in the fingers, drops at first, 12 min, then stacked cans on the top shelf and took them down again, 10 min, then putty squeezes 3x10, 8 min", {"97112": 12, "97530": 10, "97110": 8}),
         # a long narrative paragraph: each time closes an activity; a bout's length does not
         ("She was sore after the weekend, so we started with scar massage along the incision for about 7 min and then desensitization with a washcloth, then rice, then cotton balls, three bouts of one minute each, about 10 minutes of that, then tendon glides and putty squeeze and pinch 2x15, about 12 min for that part.", {"97140": 7, "97112": 10, "97110": 12}),
+        # "Timed N min" states the timed total: the untimed block gets the rest
+        ("TE 15 min: bridges 3x12, clams 3x15\nNMR: SLS on foam 3x30s, tandem walk x4\nTimed 25 min, total 35", {"97110": 15, "97112": 10}),
+        # a total line naming the discipline is a total, not an intervention
+        ("Total PT minutes today: 30 (Individual 30 / Group 0)\nTE 18 min: bridges 3x12, clams 3x15\nNMR 12 min: SLS on foam 3x30s", {"97110": 18, "97112": 12}),
+        # a table row is one item timed by its minutes column, whatever times its text holds
+        ("| Activity | Dose | Tx min |\n| bike 6 min then rower 4 min | L3 | 12 |\n| SLS on foam, tandem walk | 3x30s | 8 |", {"97110": 12, "97112": 8}),
         # a visit's in and out times are the treatment time, not one block's
         ("Time in 0900 out 0945\nTE 20 min: bike 8 min, leg press 3x10\nNMR 15 min: SLS on foam 3x30s", {"97110": 20, "97112": 15}),
     ],
