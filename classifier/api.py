@@ -55,7 +55,11 @@ def suggest_parsed_many(parsed: list[Parsed], model: LinearModel | None, mode: M
     the model, then decision and explanation): each step's code and data stay in the CPU
     cache, instead of every step evicting the previous one."""
     rules = [apply(p) for p in parsed]
-    scores = [_model_scores(p, model, mode) for p in parsed]
+    if model is None or mode == "rules":
+        scores: list[tuple[tuple | None, list[float] | None]] = [(None, None)] * len(parsed)
+    else:
+        vectors = [encode(p, model) for p in parsed]
+        scores = list(zip(vectors, model.proba_many(vectors)))
     return [_decided(p, rule, vec, probs, model, mode) for p, rule, (vec, probs) in zip(parsed, rules, scores)]
 
 

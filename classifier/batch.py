@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
+
 from .errors import DataFormatError, InputError, PtcodeError, describe
 
 Format = Literal["csv", "jsonl"]
@@ -245,7 +247,17 @@ def csv_fields(mode: Mode) -> list[str]:
     return {"segments": CSV_SEGMENT_FIELDS, "notes": CSV_NOTE_FIELDS, "audit": CSV_AUDIT_FIELDS}[mode]
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False).encode
+_JSON_FALLBACK = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _JSON(row: dict[str, Any]) -> str:  # noqa: N802 - the encoder, as a function
+    """A row as compact JSON: orjson's encoder (several times faster than the standard
+    library's on these rows), or the standard library's, with the same separators, for what
+    orjson refuses (a lone surrogate is not UTF-8)."""
+    try:
+        return orjson.dumps(row).decode()
+    except orjson.JSONEncodeError:
+        return _JSON_FALLBACK(row)
 
 
 def format_row(row: dict[str, Any], fmt: Format, mode: Mode) -> str:

@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span
 
 from .errors import ResourceError
 from .resources import check_keys, iter_jsonl, list_files
+from .tokenizer import doc_text
 
 CUE_KEY = "ptcode_cues"
 CUE_MATCHES = "ptcode_cue_matches"  # doc.user_data: [(start, end, family, cue_id)], in order
@@ -139,21 +140,38 @@ class CueMatcher:
         for attr, by_key in groups.items():
             for key, phrases in by_key.items():
                 self.matchers[attr].add(key, list(nlp.tokenizer.pipe(phrases)))
-        self._active = [m for attr, m in self.matchers.items() if groups[attr]]
+        self._active = [m for attr, m in self.matchers.items() if groups[attr] and attr != "ORTH"]
+        # exact-case patterns are few ("US"): their matcher runs only on a text holding one of
+        # their first words, which a substring test answers faster than a matcher call
+        orth = groups["ORTH"]
+        self._orth = self.matchers["ORTH"] if orth else None
+        self._orth_firsts = tuple({p.split()[0] for phrases in orth.values() for p in phrases})
 
     def match(self, doc: Doc) -> list[tuple[int, int, str, str]]:
-        """Return ``(start, end, family, cue_id)`` after longest-match filtering."""
+        """Return ``(start, end, family, cue_id)`` after longest-match filtering: longest
+        first, a match overlapping a longer one is dropped, and matches on one same span (two
+        cue ids for one phrase) are all kept."""
         meta = self._meta
         raw = [(s, e, meta[m]) for matcher in self._active for m, s, e in matcher(doc)]
+        if self._orth is not None:
+            text = doc_text(doc)
+            if any(w in text for w in self._orth_firsts):
+                raw += [(s, e, meta[m]) for m, s, e in self._orth(doc)]
         if not raw:
             return []
+        if len(raw) == 1:
+            s, e, (family, cue_id) = raw[0]
+            return [(s, e, family, cue_id)]
         ordered = sorted(set(raw), key=lambda x: (x[0] - x[1], x[0]))  # longest first
-        taken: list[tuple[int, int]] = []
+        spans: set[tuple[int, int]] = set()  # the spans kept
+        covered: set[int] = set()  # their tokens
         kept: list[tuple[int, int, str, str]] = []
         for s, e, (family, cue_id) in ordered:
-            if any(s < te and ts < e and not (s == ts and e == te) for ts, te in taken):
-                continue
-            taken.append((s, e))
+            if (s, e) not in spans:
+                if not covered.isdisjoint(range(s, e)):
+                    continue  # overlaps a longer (or earlier, as long) kept match
+                spans.add((s, e))
+                covered.update(range(s, e))
             kept.append((s, e, family, cue_id))
         kept.sort()
         return kept

@@ -90,3 +90,17 @@ def test_bad_input(tmp_path, name, code, rows, fragment):
         for r in got:
             assert not any(str(v).startswith(("=", "+", "-", "@")) for v in r.values())
     assert not list(tmp_path.glob(".*.part")), "temporary files are removed"
+
+
+def test_a_row_holding_a_lone_surrogate_is_still_written_as_json():
+    """orjson refuses strings that are not UTF-8; the row falls back to the standard encoder
+    with the same compact separators instead of failing."""
+    import json
+
+    from classifier.batch import format_row
+
+    fast = format_row({"id": "r1", "status": "ok", "note": "caf\u00e9"}, "jsonl", "segments")
+    slow = format_row({"id": "r1", "status": "ok", "note": "caf\udce9"}, "jsonl", "segments")
+    assert fast == '{"id":"r1","status":"ok","note":"caf\u00e9"}\n'
+    assert slow.endswith("\n") and json.loads(slow) == {"id": "r1", "status": "ok", "note": "caf\udce9"}
+    assert slow.replace("\udce9", "\u00e9") == fast

@@ -56,6 +56,20 @@ def test_longest_match_wins_across_families(parse):
     assert ("balance", "foam") not in fams
 
 
+def test_longest_match_filter_keeps_what_it_should(nlp):
+    """Longest first; a match overlapping a longer kept one is dropped; every cue id on one
+    same span is kept; matches that do not overlap all stay."""
+    cues = nlp.get_pipe("ptcode_cues")
+    doc = nlp.make_doc("single leg stance on foam then heel raises")
+    kept = cues.match(doc)
+    spans = [(s, e) for s, e, _f, _c in kept]
+    assert spans == sorted(spans)
+    for i, (s, e) in enumerate(spans):
+        for s2, e2 in spans[i + 1 :]:
+            assert (s, e) == (s2, e2) or e <= s2 or e2 <= s  # identical or disjoint
+    assert any(e - s >= 3 for s, e in spans)  # "single leg stance" as one cue, not its words
+
+
 def test_lexicon_ids_are_namespaced_by_family():
     for row in load_lexicon().patterns:
         assert row["id"].split(".")[0] == row["label"]
@@ -96,6 +110,8 @@ def test_group_cues_need_a_group(parse, text, group):
         ("W/c assessment: seat depth reduced, footplates raised", "wheelchair", True),
         ("multilayer short-stretch bandaging L arm", "other_code", True),
         ("talked about pacing the yard work", "education", True),
+        ("US 1 MHz 1.0 W/cm2 to R patellar tendon", "modality", True),  # an exact-case pattern
+        ("pt showed us the HEP", "modality", False),
     ],
 )
 def test_cue_scope(parse, text, family, found):

@@ -98,6 +98,22 @@ def test_hashed_encoding_equals_named_features(parse):
     assert len(ambiguous.bigrams) == 2 and len(ambiguous.unigrams) == 3
 
 
+def test_chunked_probabilities_equal_one_at_a_time(parse):
+    """Batch scoring's ``proba_many`` gives each text what ``proba_from`` gives it, including a
+    text with no known feature in the middle of a chunk."""
+    from classifier.features import encode
+
+    lm = load_model()
+    vectors = [encode(parse(t), lm) for t in ("bridges 3x15", "SLS on foam EC", "sit to stand x10 for transfers")]
+    vectors.insert(1, ([], []))
+    many = lm.proba_many(vectors)
+    assert len(many) == len(vectors)
+    for v, q in zip(vectors, many):
+        assert q == pytest.approx(lm.proba_from(*v), abs=1e-12)
+    assert many[1] == pytest.approx(lm.proba_from([], []))
+    assert lm.proba_many([]) == [] and lm.proba_many([([], [])]) == [lm.proba_from([], [])]
+
+
 def _copy(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
