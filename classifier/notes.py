@@ -40,13 +40,19 @@ _REST_AFTER = re.compile(
 )  # ... or a home prescription: "walk 10 min 3x/day", "10 min BID"
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
-# ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min") or a recovery ("SpO2 90% in 3 min",
-# "sx 4/10 -> 1/10 in 2 min")
+# ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
+# "sx 4/10 -> 1/10 in 2 min", "back to baseline <1 min") or a home prescription ("walk daily 20 min")
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
-    r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?)$",
+    r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
+    r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+)$",
     re.IGNORECASE,
 )
+
+
+# text just before a time that is the visit's length, not an intervention's: "Visit time
+# 1330-1445", "seen in home, visit 10:40 to 11:25", "Visit 0930-1030 at home"
+_VISIT_BEFORE = re.compile(r"\bvisit(?:\s+(?:time|length|duration))?\s*[:=\-]?\s*(?:from\s+)?$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -117,8 +123,9 @@ class Totals:
     by_code_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # the line that states each
 
 
-def minutes_in(text: str) -> list[tuple[int, int, int]]:
-    """``(start, end, minutes)`` for every minutes expression in ``text``."""
+def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
+    """``(start, end, minutes)`` for every minutes expression in ``text`` that times an
+    intervention; with ``visit=True``, for those that time the whole visit instead."""
     words = _conf()["number_words"]
     out = []
     for m in _patterns()["minutes"].finditer(text):
@@ -143,8 +150,15 @@ def minutes_in(text: str) -> list[tuple[int, int, int]]:
             v = b - a
             if not 0 < v <= 240:
                 continue
-        if 0 < v <= 240 and not _NOT_SPENT.search(text, max(0, m.start() - 24), m.start()) and not _REST_AFTER.match(text, m.end()):
+        if not 0 < v <= 240:
+            continue
+        if _VISIT_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            if visit:
+                out.append((m.start(), m.end(), v))
+        elif not visit and not _NOT_SPENT.search(text, max(0, m.start() - 24), m.start()) and not _REST_AFTER.match(text, m.end()):
             out.append((m.start(), m.end(), v))
+    if visit:
+        return out
     for m in _patterns()["spoken_range"].finditer(text):
         a = _spoken_clock(m.group("h1"), m.group("m1"), words)
         b = _spoken_clock(m.group("h2"), m.group("m2"), words)
@@ -487,6 +501,10 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if pb <= pa or pctx != "performed":
                 continue
             piece = text[pa:pb]
+            if totals.treatment is None and "isit" in piece:
+                visit = minutes_in(piece, visit=True)
+                if visit:
+                    totals.treatment = visit[0][2]  # the visit's length, not an intervention's
             if _is_billing_line(piece):
                 for code, v in _billing_pairs(piece).items():
                     billed[code] = billed.get(code, 0) + v
@@ -813,7 +831,7 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         elif seg.header_code in _HEADER_DECIDES:
             seg.code = seg.header_code
         elif seg.code not in THREE:
-            seg.code = _named_in_group(seg.code, seg_text)
+            seg.code = _refined(_named_in_group(seg.code, seg_text), seg_text, text)
         kept.append(seg)
     by_head: dict[int, list[Segment]] = {}
     for seg in kept:
@@ -853,6 +871,31 @@ def _named_in_group(code: str, seg_text: str) -> str:
         return code
     named = {c for c in re.findall(r"\b\d{5}(?:-\d{5})?\b|\bG0283\b", seg_text) if c in group}
     return named.pop() if len(named) == 1 else code
+
+
+_COMPLEXITY = re.compile(
+    r"\b(low|moderate|mod|high)\b[\s-]+complexity|\bcomplexity\s*(?:level)?\s*(?:[:=\-]|is|was)?\s*(low|moderate|mod\b|high)", re.IGNORECASE
+)
+
+
+def _refined(code: str, seg_text: str, note_text: str) -> str:
+    """An evaluation coded by its range is the code of the complexity the note states
+    ("Eval complexity: high" -> 97163); a code the lexicon gives is another of its group when
+    the item's own words say so ("orthosis recheck: strap adjustment" -> 97763, not 97760)."""
+    by_level = _conf()["complexity_codes"].get(code)
+    if by_level is not None:
+        stated = {(m.group(1) or m.group(2)).lower() for m in _COMPLEXITY.finditer(note_text)}
+        stated = {"moderate" if w == "mod" else w for w in stated}
+        return by_level[stated.pop()] if len(stated) == 1 else code
+    for when, unless, src, dst in _refinements():
+        if code == src and when.search(seg_text) and not unless.search(seg_text):
+            return dst
+    return code
+
+
+@lru_cache(maxsize=1)
+def _refinements() -> list[tuple[re.Pattern[str], re.Pattern[str], str, str]]:
+    return [(re.compile(r["when"], re.IGNORECASE), re.compile(r["unless"], re.IGNORECASE), r["from"], r["to"]) for r in _conf()["code_refinements"]]
 
 
 @lru_cache(maxsize=1)

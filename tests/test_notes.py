@@ -28,6 +28,9 @@ MINUTES = [
     ("Time: 3/10 pain", None),
     ("walk 10 min 3x/day at home", None),  # a home prescription
     ("Time in 0905 out 0950", 45),
+    ("visit 10:40 to 11:25, seen in home", None),  # the visit's length, not an intervention's
+    ("dizziness +1, back to baseline <1 min", None),  # a recovery
+    ("bike daily 20 min at home", None),  # a home prescription
 ]
 
 
@@ -255,6 +258,15 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("| Activity | Dose | Tx min |\n| bike 6 min then rower 4 min | L3 | 12 |\n| SLS on foam, tandem walk | 3x30s | 8 |", {"97110": 12, "97112": 8}),
         # a visit's in and out times are the treatment time, not one block's
         ("Time in 0900 out 0945\nTE 20 min: bike 8 min, leg press 3x10\nNMR 15 min: SLS on foam 3x30s", {"97110": 20, "97112": 15}),
+        # ... and so is a visit time that heads the note
+        ("Visit time 0830-0930\nBP 128/74\nsit to stand from the couch x5 for getting up to answer the door, 10 min\nSLS at the counter 3x20s, 8 min", {"97530": 10, "97112": 8}),
+        # an orthosis rechecked or adjusted is subsequent orthotic management
+        ("Resting hand splint recheck: strap adjustment, wear schedule reviewed, 10 min\nputty squeezes 3x10, 8 min", {"97763": 10, "97110": 8}),
+        ("Resting hand splint fabricated and fitted, wear schedule reviewed, 30 min", {"97760": 30}),
+        # an evaluation is the code of the complexity the note states, wherever it states it
+        ("PT initial evaluation: hx, MMT, ROM, gait assessment 40 min\nAssessment: moderate complexity\nTE 10 min: bridges 3x10, clams 3x15", {"97162": 40, "97110": 10}),
+        ("OT eval (complexity: high): ADL interview, COPM, grip and pinch, 45 min\nputty squeezes 3x10, 8 min", {"97167": 45, "97110": 8}),
+        ("PT initial evaluation: hx, MMT, ROM 40 min\nTE 10 min: bridges 3x10", {"97161-97163": 40, "97110": 10}),
     ],
 )
 def test_minutes_from_summaries_totals_labels_and_blocks(note, expected):
