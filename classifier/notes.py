@@ -41,11 +41,13 @@ _REST_AFTER = re.compile(
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
-# "sx 4/10 -> 1/10 in 2 min", "back to baseline <1 min") or a home prescription ("walk daily 20 min")
+# "sx 4/10 -> 1/10 in 2 min", "back to baseline <1 min"), a home prescription ("walk daily 20
+# min") or the length of one of several bouts ("3 rounds x 2 min")
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
-    r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+)$",
+    r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+"
+    r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*)$",
     re.IGNORECASE,
 )
 
@@ -92,7 +94,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "total_treatment": re.compile(
-            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|total\s+(?:(?:pt|ot|pta|ota|therapy|rehab)\s+)?minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,3}|[a-z]+(?:[- ][a-z]+)?\s+minutes)",
+            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|^\s*session(?:\s+(?:length|time|duration)(?=\s*[:=\-]?\s*\d)|(?=\s*[:=\-]?\s*\d{1,3}\s*(?:minutes|mins|min|')\s*(?:[.;,]|$)))|total\s+(?:(?:pt|ot|pta|ota|therapy|rehab)\s+)?minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}|\d{1,3}(?![\d:])|[a-z]+(?:[- ][a-z]+)?\s+minutes)",
             re.IGNORECASE,
         ),
         "block_name": re.compile(rf"^(?:{names}|\d{{5}})$", re.IGNORECASE),
@@ -121,6 +123,10 @@ class Totals:
     treatment: int | None = None
     by_code: dict[str, int] = field(default_factory=dict)  # "Ther ex total 43 min"
     by_code_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # the line that states each
+
+
+#: a time at which an activity stopped is the time it took ("stopped at 6 min")
+_STOPPED_AT = re.compile(r"\b(?:stopped|terminated|ended|discontinued|halted)\s+(?:at|after)\s*(?:~\s*)?$", re.IGNORECASE)
 
 
 def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
@@ -155,7 +161,11 @@ def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
         if _VISIT_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             if visit:
                 out.append((m.start(), m.end(), v))
-        elif not visit and not _NOT_SPENT.search(text, max(0, m.start() - 24), m.start()) and not _REST_AFTER.match(text, m.end()):
+        elif not visit and (
+            _STOPPED_AT.search(text, max(0, m.start() - 24), m.start())
+            or not _NOT_SPENT.search(text, max(0, m.start() - 24), m.start())
+            and not _REST_AFTER.match(text, m.end())
+        ):
             out.append((m.start(), m.end(), v))
     if visit:
         return out
@@ -201,7 +211,7 @@ def _header_words(fragment: str) -> str:
     words = pats["units"].sub(" ", words)
     words = re.sub(r"\[\s*[xX\u2713\u2714 ]?\s*\]", " ", words)
     words = re.sub(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+", " ", words)
-    words = re.sub(r"[\[\]()#:;,|=@~.]+|(?<![A-Za-z])-+|-+(?![A-Za-z])", " ", words)  # keeps "re-education"
+    words = re.sub(r"[\[\]()#:;,|=@~.\u2013\u2014]+|(?<![A-Za-z])-+|-+(?![A-Za-z])", " ", words)  # keeps "re-education"
     return " ".join(words.split()).lower()
 
 
@@ -311,13 +321,21 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
     return out
 
 
-def _is_visit_time(line: str) -> bool:
-    """A line that only times the visit ("PT 0812-0835", "OT tx 25 min")."""
+def _is_visit_time(line: str, visit: bool = False) -> bool:
+    """A line that only times the visit: one time and words such as "PT" or "tx" ("PT
+    0812-0835", "OT tx 25 min"); with ``visit``, its visit times too ("Visit 1000-1050 (50
+    min)")."""
     mins = minutes_in(line)
-    if len(mins) != 1 or len(line) > 40:
+    if visit:
+        mins = sorted(mins + minutes_in(line, visit=True))
+    elif len(mins) != 1:
         return False
-    rest = (line[: mins[0][0]] + " " + line[mins[0][1] :]).lower()
-    words = re.findall(r"[a-z]+", rest)
+    if not mins or len(line) > 40:
+        return False
+    rest = line
+    for m0, m1, _v in reversed(mins):
+        rest = rest[:m0] + " " + rest[m1:]
+    words = re.findall(r"[a-z]+", rest.lower())
     allowed = set(_conf()["visit_time_words"])
     return bool(words) and all(w in allowed for w in words)
 
@@ -325,10 +343,36 @@ def _is_visit_time(line: str) -> bool:
 _AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b\d{1,3}-years?-old|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
 
 
-_IN_OUT = re.compile(r"\bin\b.*\bout\b", re.IGNORECASE)
+_IN_OUT = re.compile(r"(?i:\bin\b.*\bout\b)|\bTI\b.*\bTO\b")  # "Time in 0915 out 1002", "TI 1310 TO 1400"
+#: a line that heads a column of minutes ("INTERVENTIONS (minutes)", "Activity .... min")
+_MINUTES_COLUMN = re.compile(r"^[^\d]*(?:\(\s*(?:minutes|mins?)\s*\)|\b(?:minutes|mins?)\s*:?\s*$)", re.IGNORECASE)
+#: a value set off by a dot leader closing a line ("Gait trng w/ RW, 40 ft x3 ........ 12")
+_LEADER_VALUE = re.compile(r"(?:\.{3,}|\u2026+|_{3,})\s*(\d{1,3})\s*$")
 _PLAN_LINE = re.compile(
     r"[\s\-*\u2022]*(?:plan|plans|next\s+(?:visit|session|time|tx|treatment|appt|appointment|wk|week))\b(?!\s*[:\-])", re.IGNORECASE
 )
+#: a signature: a name (initials allowed) and then credentials, or a "signed by" line
+_CREDENTIAL = (
+    r"(?i:PT|PTA|DPT|OT|OTR/?L?|COTA|OTA|ATC|LAT|SPT|SPTA|DC|MPT|MSPT|MS|CSCS|OCS|SCS|NCS|CHT|CLT|PhD"
+    r"|(?:senior\s+|staff\s+)?(?:physiotherapist|physical\s+therapist|occupational\s+therapist))"
+)
+_SIGNATURE = re.compile(
+    r"^[\s\-\u2013\u2014~*_]*(?:(?i:(?:electronically\s+|e-)?(?:co-?)?signed)\b.*"
+    rf"|(?P<name>(?:[A-Z]\.\s*)+[A-Z][A-Za-z'\-]+|[A-Z][a-z'\-]+\s+[A-Z][A-Za-z'\-]+)\s*,?\s*\(?{_CREDENTIAL}(?:\s*[,/]\s*{_CREDENTIAL})*\)?\.?"
+    r"(?:\s*/\s*(?i:co-?signed)\b.*)?\s*)$"
+)
+
+
+def _is_signature(line: str) -> bool:
+    """Who wrote the note ("-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)"), not a
+    block named and then its provider ("Balance Training PT")."""
+    m = _SIGNATURE.match(line)
+    if m is None or len(line) > 80 or any(ch.isdigit() for ch in line):
+        return False
+    name = (m.group("name") or "").lower()
+    return not name.startswith(("pt ", "patient")) and not _patterns()["block_name"].match(name)
+
+
 _NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s*\d{2},")
 _DOSING = re.compile(r"\d\s*[x\u00d7]\s*\d|\bx\s*\d", re.IGNORECASE)
 
@@ -455,6 +499,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     block_open = False
     seen_content = False  # the first line may be the note's title
     table_col: int | None = None  # the minutes column of a flattened table, once its header is seen
+    minutes_column = False  # a line declared that values closing the lines below are minutes
     for la, lb in _line_spans(text, 0, len(text)):
         a, b = _strip(text, la, lb)
         line = text[a:b]
@@ -501,16 +546,17 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if pb <= pa or pctx != "performed":
                 continue
             piece = text[pa:pb]
-            if totals.treatment is None and "isit" in piece:
-                visit = minutes_in(piece, visit=True)
-                if visit:
-                    totals.treatment = visit[0][2]  # the visit's length, not an intervention's
+            visit = minutes_in(piece, visit=True) if "isit" in piece else []
+            if visit and totals.treatment is None:
+                totals.treatment = visit[0][2]  # the visit's length, not an intervention's
             if _is_billing_line(piece):
                 for code, v in _billing_pairs(piece).items():
                     billed[code] = billed.get(code, 0) + v
                 continue
             if _is_identification(piece, first=not seen_content):
                 continue  # the note's title or the patient's age and diagnosis
+            if _is_signature(piece):
+                continue  # "-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)": who wrote it
             seen_content = True
             if _PLAN_LINE.match(piece):
                 continue  # "Plan 1x/wk x 8 ...", "Next session trial tub bench": not performed today
@@ -518,7 +564,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
             if _is_units_only(piece):
                 continue  # "TE x3 units": a billing tally, not an intervention
-            if _is_visit_time(piece):
+            if _is_visit_time(piece, visit=bool(visit)):
+                if visit:
+                    continue  # "Visit 1000-1050 (50 min)": the visit's length, recorded above
                 if _IN_OUT.search(piece):
                     if totals.treatment is None:
                         totals.treatment = minutes_in(piece)[-1][2]  # "Time in 0915 out 1002": the whole visit
@@ -543,7 +591,12 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                     continue  # the table's header row
             else:
                 table_col = None
+            if _MINUTES_COLUMN.match(piece):
+                minutes_column = True
             new = _line_segments(text, pa, pb)
+            leader = _LEADER_VALUE.search(piece) if minutes_column and len(new) == 1 else None
+            if leader is not None and 0 < int(leader.group(1)) <= 240:
+                new[0].minutes, new[0].weak_minutes = int(leader.group(1)), False
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) > 1:
                 new = [Segment(pa, pb, None, _units(piece))]  # a table row is one item; its time is in the column
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) == 1:
@@ -563,7 +616,48 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             else:
                 block = block_head = None
             segments.extend(new)
-    return [s for s in segments if s.end > s.start], totals, billed
+    segments = _without_lead_ins(text, [s for s in segments if s.end > s.start])
+    if _is_session_title(text, segments):
+        if totals.treatment is None:
+            totals.treatment = segments[0].minutes
+        segments = segments[1:]
+    return segments, totals, billed
+
+
+def _without_lead_ins(text: str, segments: list[Segment]) -> list[Segment]:
+    """Drop a timed line that ends with a colon when the timed lines after it add up to its
+    time ("Individual session after group, 0950-1010:" over "... - 8 min" and "... - 12 min"):
+    it introduces them and is not an intervention of its own."""
+    out = []
+    for i, seg in enumerate(segments):
+        if seg.minutes is not None and seg.block is None and text[seg.start : seg.end].rstrip().endswith(":"):
+            total = n = 0
+            for nxt in segments[i + 1 :]:
+                if nxt.minutes is None:
+                    continue
+                total, n = total + nxt.minutes, n + 1
+                if total >= seg.minutes:
+                    break
+            if n >= 2 and total == seg.minutes:
+                continue
+        out.append(seg)
+    return out
+
+
+def _is_session_title(text: str, segments: list[Segment]) -> bool:
+    """The note's first line names the session and its length ("LSVT BIG Session 12/16 - 60 min
+    protocol"), and the items below carry their own minutes, which make up most of it: the
+    line is the session's length, not an intervention."""
+    if not segments or segments[0].minutes is None or segments[0].block is not None:
+        return False
+    first = segments[0]
+    if text[: first.start].strip() or "\n" in text[first.start : first.end]:
+        return False
+    low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", text[first.start : first.end].lower())) + " "
+    if not any(f" {w} " in low for w in _conf()["title_words"]):
+        return False
+    others = [s.minutes for s in segments[1:] if s.minutes is not None]
+    return len(others) >= 2 and 0.75 * first.minutes <= sum(others) <= 1.1 * first.minutes
 
 
 def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bool]:
@@ -813,7 +907,9 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         seg.suggestion = s
         if s.code in THREE and _measurement_only(parsed):
             continue
-        if s.code in THREE:
+        if s.code in THREE and _in_group(s, seg_text):
+            seg.code = "97150"  # "Attended knee OA class (7 pts, 1 physio + 1 assistant): bike, step ups ..."
+        elif s.code in THREE:
             seg.code = s.code
         elif s.other_service:
             seg.code = s.other_service
@@ -925,7 +1021,8 @@ def _billed_to_content(items: list[LineItem], billed: dict[str, int]) -> list[Li
 def _drop_preamble(text: str, segs: list[Segment]) -> list[Segment]:
     """In a note that times its interventions, the prose lines above the first timed one are
     its history and subjective report ("She ran 6 mi Tues w/ pain after mile 5 ..."), not
-    untimed interventions. List items (indented or bulleted lines) and headed blocks stay."""
+    untimed interventions. List items (indented or bulleted lines), headed blocks and lines
+    with units, a dose or an assist level, or told as done ("We worked on ..."), stay."""
     timed = [k for k, g in enumerate(segs) if g.minutes is not None]
     if len(timed) < 2:
         return segs
@@ -933,13 +1030,27 @@ def _drop_preamble(text: str, segs: list[Segment]) -> list[Segment]:
     for k, g in enumerate(segs):
         line_start = text.rfind("\n", 0, g.start) + 1
         prose = text[line_start : line_start + 1] not in _LIST_MARKS
-        if k < timed[0] and prose and g.minutes is None and g.header_code is None and g.block is None and g.code in THREE:
+        body = text[g.start : g.end]
+        # "3x10 ... TE 2 units", "We worked on getting up from the floor ... with min assist"
+        documented = g.units is not None or _SETS_REPS.search(body) or _DONE_TODAY.search(body)
+        if k < timed[0] and prose and g.minutes is None and g.header_code is None and g.block is None and g.code in THREE and not documented:
             continue
         out.append(g)
     return out
 
 
+_WITHHELD = re.compile(
+    r"\b(?:rx|tx|treatment|session|therapy|visit|exercises?|ex's)\s+(?:was\s+|were\s+)?"
+    r"(?:withheld|held|cancell?ed|deferred|not\s+(?:performed|commenced|started|done|completed|initiated))\b",
+    re.IGNORECASE,
+)
 _LIST_MARKS = frozenset(" \t-*\u2022")
+_DONE_TODAY = re.compile(
+    r"\b(?:we|i)\s+(?:worked|practiced|practised|did|performed|trained)\b|^\s*(?:worked\s+on|practiced|practised|performed|trained)\b"
+    r"|\b(?:min|mod|max|minimal|moderate|maximal)\s*(?:a|assist|assistance)\b|\b(?:cga|sba)\b|\bcontact\s+guard\b",
+    re.IGNORECASE,
+)
+_SETS_REPS = re.compile(r"\b\d{1,2}\s*[x\u00d7]\s*\d{1,3}\b(?!\s*(?:wks?|weeks?|days?|mos?|months?)\b)", re.IGNORECASE)
 
 
 def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str, bool]) -> list[LineItem]:
@@ -965,6 +1076,23 @@ _GROUP_ACTIVITIES = frozenset({"97110", "97112", "97530", "97116"})
 _ONE_ON_ONE = re.compile(r"\b(?:1:1|1-on-1|one[- ]on[- ]one|individual(?:ly)?|indiv|separate(?:ly)?)\b", re.IGNORECASE)
 
 
+def _in_group(s: Suggestion, seg_text: str) -> bool:
+    """The item documents its own group setting ("knee OA class 10:00-10:45 (7 pts ...)") and
+    no one-on-one time: the exercise it lists is group therapy."""
+    return (
+        any(e.family == "group" and e.context == "performed" for e in s.evidence)
+        and bool(_GROUP_SETTING.search(seg_text))
+        and not _ONE_ON_ONE.search(seg_text)
+    )
+
+
+#: a group named as such: not only another patient passing by ("navigating around another pt")
+_GROUP_SETTING = re.compile(
+    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b",
+    re.IGNORECASE,
+)
+
+
 def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
     """In a group-therapy note, the exercise and activities described belong to the group
     session unless they form a coded block of their own or the line (or its block header) marks
@@ -975,7 +1103,13 @@ def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
 
     def one_on_one(seg: Segment) -> bool:
         head = seg.block if seg.block is not None else seg
-        return bool(_ONE_ON_ONE.search(text[seg.start : seg.end]) or _ONE_ON_ONE.search(text[head.start : head.end]))
+        if _ONE_ON_ONE.search(text[seg.start : seg.end]) or _ONE_ON_ONE.search(text[head.start : head.end]):
+            return True
+        # a line ending with a colon earlier in the paragraph introduces it ("Individual
+        # session after group, 0950-1010:")
+        paragraph = re.split(r"\n\s*\n", text[: seg.start])[-1]
+        intro = [ln for ln in paragraph.splitlines() if ln.rstrip().endswith(":")]
+        return bool(intro) and bool(_ONE_ON_ONE.search(intro[-1]))
 
     return [s for s in segs if s.code == "97150" or s.code not in _GROUP_ACTIVITIES or s.header_code or one_on_one(s)]
 
@@ -1025,6 +1159,11 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs = classify_segments(text, segs, model)
     segs = _drop_preamble(text, segs)
     segs = _fold_into_group(text, segs)
+    if _WITHHELD.search(text):
+        # "Rx withheld - not safe to exercise today": what the note describes without a time
+        # (the patient's walk in, the plan for next time) was not treatment; timed work done
+        # before the session stopped stays
+        segs = [s for s in segs if s.minutes is not None or not is_timed(s.code)]  # type: ignore[arg-type]
     by_code: dict[str, _Merged] = {}
     for seg in segs:
         if (seg.minutes is None or seg.weak_minutes) and seg.header_code and seg.header_code in billed:

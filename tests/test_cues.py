@@ -112,6 +112,15 @@ def test_group_cues_need_a_group(parse, text, group):
         ("talked about pacing the yard work", "education", True),
         ("US 1 MHz 1.0 W/cm2 to R patellar tendon", "modality", True),  # an exact-case pattern
         ("pt showed us the HEP", "modality", False),
+        ("doorway approach with a laser cane, 0 freezes", "gait", True),  # a cueing device, not laser therapy
+        ("doorway approach with a laser cane, 0 freezes", "modality", False),
+        ("lean-and-release, compensatory stepping responses", "balance", True),
+        ("lean-and-release, compensatory stepping responses", "self_care", False),
+        ("workstation advice: laptop riser", "education", True),
+        ("sleep hygiene and pacing discussed", "self_care", False),
+        ("snipping paper strips with loop scissors", "coordination", True),
+        ("platform swing for vestibular input", "other_code", True),
+        ("handwashing at the sink with a visual schedule", "self_care", True),
     ],
 )
 def test_cue_scope(parse, text, family, found):

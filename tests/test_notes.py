@@ -267,7 +267,56 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("PT initial evaluation: hx, MMT, ROM, gait assessment 40 min\nAssessment: moderate complexity\nTE 10 min: bridges 3x10, clams 3x15", {"97162": 40, "97110": 10}),
         ("OT eval (complexity: high): ADL interview, COPM, grip and pinch, 45 min\nputty squeezes 3x10, 8 min", {"97167": 45, "97110": 8}),
         ("PT initial evaluation: hx, MMT, ROM 40 min\nTE 10 min: bridges 3x10", {"97161-97163": 40, "97110": 10}),
+        # a first line naming the session and its length heads items that carry their own minutes
+        ("Amplitude program session 5 of 16 - 45 min\n0900-0920 big amplitude reaching to targets outside BOS, SLS on foam\n0920-0940 sit to stand x8 and getting up from the floor for his goal of gardening", {"97112": 20, "97530": 20}),
+        # a line ending with a colon, timed like the lines below it, only introduces them
+        ("Pt in the Tuesday balance class 0800-0845 (5 pts), circuit of stations\nOne-on-one after class, 0850-0905:\n - SLS on foam EO/EC 4x20s - 8 min\n - bridges 3x12, clams 3x15 - 7 min", {"97150": 45, "97112": 8, "97110": 7}),
+        # values after dot leaders under a heading that names minutes
+        ("TREATMENT (minutes)\nGait w/ RW 60 ft x3, cues for step length ........ 11\nSeated ther ex: LAQ 2x10, marches 2x10 ........ 9", {"97116": 11, "97110": 9}),
+        # a session withheld: what is told without a time was not treatment
+        ("Pt arrived short of breath after walking from the car park, HR 118, SpO2 88%.\nRx withheld - not safe to exercise today.\nWill resume the walking program and UE strengthening once cleared.", {}),
+        # ... and timed work done before a session stopped stays
+        ("Seated LAQ and marches 2x10 - 6 min, then pt dizzy, BP 84/50.\nRemaining session not completed; RN notified.", {"97110": 6}),
+        # a header set off by an em dash, and a line told as done above the first timed one
+        ("[x] 97530 Ther Activities \u2014 15 min\n    car transfer with slide board, mod A to min A\n[x] 97110 Ther Ex \u2014 10 min\n    bridges 3x12", {"97530": 15, "97110": 10}),
+        ("We worked on rolling and coming up to sit from the mat, min assist\nSLS at the counter 3x20s, about 8 min\nbridges 3x12, 10 min", {"97530": None, "97112": 8, "97110": 10}),
+        # the time at which an activity stopped is the time it took
+        ("Recumbent bike at a sub-threshold heart rate, stopped at 7 min for a headache\nManual: STM to the upper traps, 12 min", {"97110": 7, "97140": 12}),
     ],
 )
 def test_minutes_from_summaries_totals_labels_and_blocks(note, expected):
     assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+@pytest.mark.parametrize(
+    "note,treatment",
+    [
+        ("Session 40 min. Good effort throughout.\nTE 20 min: bridges 3x12", 40),
+        ("Session 3 of 10\nTE 20 min: bridges 3x12", None),  # a visit count, not a length
+        ("Tx time 0830-0915.\nTE 20 min: bridges 3x12", 45),
+        ("Visit 1300-1350 (50 min)\nTE 20 min: bridges 3x12", 50),
+        ("Pt seen at home, visit 10:40 to 11:20. Homebound d/t CHF.\nTE 20 min: bridges 3x12", 40),
+        ("DOS 3/4   TI 0900   TO 0945\nTE 20 min: bridges 3x12", 45),
+    ],
+)
+def test_treatment_time_statements(note, treatment):
+    from classifier.notes import segment_note
+
+    assert segment_note(note)[1].treatment == treatment
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 20}
+
+
+@pytest.mark.parametrize("signature", ["-- R. Okafor, PTA", "M. Lindqvist (Senior Physiotherapist)", "Dana Whitfield, PT, DPT", "A. Brandt, SPT / co-signed R. Diaz PT"])
+def test_a_signature_is_not_an_intervention(signature):
+    from classifier.notes import segment_note
+
+    note = "TE 15 min: bridges 3x12, clams 3x15\n" + signature
+    segments, _totals, _billed = segment_note(note)
+    assert [note[g.start : g.end] for g in segments] == ["TE 15 min: bridges 3x12, clams 3x15"]
+
+
+@pytest.mark.parametrize("line", ["Balance Training PT", "Gait Training PT", "J. Ruiz PTA 2/3 visits"])
+def test_a_block_named_with_its_provider_is_not_a_signature(line):
+    from classifier.notes import segment_note
+
+    assert len(segment_note("TE 15 min: bridges 3x12\n" + line)[0]) == 2

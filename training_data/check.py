@@ -44,6 +44,12 @@ VOICES = {
     "prn_terse",
     "rural_generalist",
     "lymphedema_clinic",
+    "home_health",
+    "parkinson_clinic",
+    "concussion_clinic",
+    "sci_program",
+    "intl_physio",
+    "early_intervention",
 }
 HARD_KINDS = {
     "intent-flip",
