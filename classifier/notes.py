@@ -35,9 +35,11 @@ _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s
 # a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
 _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
-    r"|\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*day|per\s+day|a\s+day|daily|bid|tid|qid)\b",
+    r"|\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*day|per\s+day|a\s+day|daily|bid|tid|qid)\b"
+    r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b",
     re.IGNORECASE,
-)  # ... or a home prescription: "walk 10 min 3x/day", "10 min BID"
+)  # ... a home prescription ("walk 10 min 3x/day", "10 min BID") or a wait for symptoms to
+# settle ("sat EOB 3 min for the dizziness to pass")
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
@@ -363,6 +365,12 @@ _SIGNATURE = re.compile(
 )
 
 
+#: how the patient was left at the end of the visit
+_DISPOSITION = re.compile(
+    r"\b(?:call\s+(?:light|bell|button)|(?:bed|chair)\s+alarm|alarm\s+(?:on|set|activated)|needs\s+met|(?:with)?in\s+reach)\b", re.IGNORECASE
+)
+
+
 def _is_signature(line: str) -> bool:
     """Who wrote the note ("-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)"), not a
     block named and then its provider ("Balance Training PT")."""
@@ -556,7 +564,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if _is_identification(piece, first=not seen_content):
                 continue  # the note's title or the patient's age and diagnosis
             if _is_signature(piece):
-                continue  # "-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)": who wrote it
+                continue
+            if len(piece) <= 120 and _DISPOSITION.search(piece) and not minutes_in(piece):
+                continue  # "Pt left in recliner, call light in reach, chair alarm on": how the visit ended  # "-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)": who wrote it
             seen_content = True
             if _PLAN_LINE.match(piece):
                 continue  # "Plan 1x/wk x 8 ...", "Next session trial tub bench": not performed today

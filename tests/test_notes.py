@@ -31,6 +31,8 @@ MINUTES = [
     ("visit 10:40 to 11:25, seen in home", None),  # the visit's length, not an intervention's
     ("dizziness +1, back to baseline <1 min", None),  # a recovery
     ("bike daily 20 min at home", None),  # a home prescription
+    ("sat EOB 3 min for the dizziness to pass", None),  # a wait for symptoms to settle
+    ("walked 6 min while HR monitored", 6),
 ]
 
 
@@ -280,6 +282,8 @@ def test_modifier_and_pair_warnings(note, fragment):
         # a header set off by an em dash, and a line told as done above the first timed one
         ("[x] 97530 Ther Activities \u2014 15 min\n    car transfer with slide board, mod A to min A\n[x] 97110 Ther Ex \u2014 10 min\n    bridges 3x12", {"97530": 15, "97110": 10}),
         ("We worked on rolling and coming up to sit from the mat, min assist\nSLS at the counter 3x20s, about 8 min\nbridges 3x12, 10 min", {"97530": None, "97112": 8, "97110": 10}),
+        # how the patient was left is not an intervention
+        ("TE 15 min: bridges 3x12, clams 3x15\nPt left in recliner, call light in reach, chair alarm on.", {"97110": 15}),
         # the time at which an activity stopped is the time it took
         ("Recumbent bike at a sub-threshold heart rate, stopped at 7 min for a headache\nManual: STM to the upper traps, 12 min", {"97110": 7, "97140": 12}),
     ],
