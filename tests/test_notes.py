@@ -265,6 +265,9 @@ def test_modifier_and_pair_warnings(note, fragment):
         # an orthosis rechecked or adjusted is subsequent orthotic management
         ("Resting hand splint recheck: strap adjustment, wear schedule reviewed, 10 min\nputty squeezes 3x10, 8 min", {"97763": 10, "97110": 8}),
         ("Resting hand splint fabricated and fitted, wear schedule reviewed, 30 min", {"97760": 30}),
+        # training with the prosthesis a patient has is subsequent management; the first encounter is 97761
+        ("Prosthetic training 20 min: donned TTA pin-lock liner, added 1-ply sock, loading in the bars", {"97763": 20}),
+        ("Initial prosthetic training 30 min: first donning of the new TTA socket and liner", {"97761": 30}),
         # an evaluation is the code of the complexity the note states, wherever it states it
         ("PT initial evaluation: hx, MMT, ROM, gait assessment 40 min\nAssessment: moderate complexity\nTE 10 min: bridges 3x10, clams 3x15", {"97162": 40, "97110": 10}),
         ("OT eval (complexity: high): ADL interview, COPM, grip and pinch, 45 min\nputty squeezes 3x10, 8 min", {"97167": 45, "97110": 8}),
