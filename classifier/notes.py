@@ -254,8 +254,9 @@ def header_code(fragment: str) -> str | None:
     words = _header_words(fragment)
     block_codes = _conf()["block_codes"]
     for name in sorted(block_codes, key=len, reverse=True):
-        if words == name or words.endswith(" " + name):
-            return block_codes[name]
+        code = block_codes[name]
+        if words == name or (words.endswith(" " + name) and code not in _EVALUATIONS):
+            return code  # (an evaluation only by its own name: "Treatment after re-eval 15 min:" is not one)
     return None
 
 
@@ -1010,8 +1011,10 @@ def _code_groups() -> dict[str, frozenset[str]]:
 
 
 _HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group"}
-#: headers that code their block whatever it lists: anything done in a pool is aquatic therapy
-_HEADER_DECIDES = frozenset({"97113"})
+#: headers that code their block whatever it lists: anything done in a pool is aquatic therapy,
+#: and the tests and measures under an evaluation header are the evaluation
+_EVALUATIONS = frozenset({"97161-97163", "97164", "97165-97167", "97168"})
+_HEADER_DECIDES = frozenset({"97113"}) | _EVALUATIONS
 
 
 def _billed_to_content(items: list[LineItem], billed: dict[str, int]) -> list[LineItem]:

@@ -272,6 +272,8 @@ def test_modifier_and_pair_warnings(note, fragment):
         ("PT initial evaluation: hx, MMT, ROM, gait assessment 40 min\nAssessment: moderate complexity\nTE 10 min: bridges 3x10, clams 3x15", {"97162": 40, "97110": 10}),
         ("OT eval (complexity: high): ADL interview, COPM, grip and pinch, 45 min\nputty squeezes 3x10, 8 min", {"97167": 45, "97110": 8}),
         ("PT initial evaluation: hx, MMT, ROM 40 min\nTE 10 min: bridges 3x10", {"97161-97163": 40, "97110": 10}),
+        # the tests under a re-evaluation header are the re-evaluation; treatment "after re-eval" is not
+        ("Re-eval 30 min: LEFS 61/80, knee AROM 0-125, quad MMT 4+/5, Y-balance anterior reach 88% LSI\nTreatment after re-eval 15 min: SLS on foam 3x30s, lateral hops to a line x10", {"97164": 30, "97112": 15}),
         # a first line naming the session and its length heads items that carry their own minutes
         ("Amplitude program session 5 of 16 - 45 min\n0900-0920 big amplitude reaching to targets outside BOS, SLS on foam\n0920-0940 sit to stand x8 and getting up from the floor for his goal of gardening", {"97112": 20, "97530": 20}),
         # a line ending with a colon, timed like the lines below it, only introduces them
