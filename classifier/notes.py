@@ -35,7 +35,7 @@ _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s
 # a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
 _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
-    r"|\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*day|per\s+day|a\s+day|daily|bid|tid|qid)\b"
+    r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b",
     re.IGNORECASE,
 )  # ... a home prescription ("walk 10 min 3x/day", "10 min BID") or a wait for symptoms to
@@ -57,6 +57,8 @@ _NOT_SPENT = re.compile(
 # text just before a time that is the visit's length, not an intervention's: "Visit time
 # 1330-1445", "seen in home, visit 10:40 to 11:25", "Visit 0930-1030 at home"
 _VISIT_BEFORE = re.compile(r"\bvisit(?:\s+(?:time|length|duration))?\s*[:=\-]?\s*(?:from\s+)?$", re.IGNORECASE)
+_VISIT_WORD = re.compile(r"visit|session|appt|appointment", re.IGNORECASE)
+_VISIT_AFTER = re.compile(r"\s*(?:-\s*)?(?:session|visit|appt|appointment)\b", re.IGNORECASE)  # "seen for 60 min session"
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +98,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "total_treatment": re.compile(
-            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|^\s*session(?:\s+(?:length|time|duration)(?=\s*[:=\-]?\s*\d)|(?=\s*[:=\-]?\s*\d{1,3}\s*(?:minutes|mins|min|')\s*(?:[.;,]|$)))|total\s+(?:(?:pt|ot|pta|ota|therapy|rehab)\s+)?minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}|\d{1,3}(?![\d:])|[a-z]+(?:[- ][a-z]+)?\s+minutes)",
+            r"(?:total\s+(?:tx|treatment|treat|therapy|session)\s+time|total\s+time|tx\s+time|ttt|^\s*total(?=\s*[:=\-]?\s*\d{1,3}\s*(?:minutes|mins|min|')(?!\s*(?:of|on|for)\b))|^\s*session(?:\s+(?:length|time|duration)(?=\s*[:=\-]?\s*\d)|(?=\s*[:=\-]?\s*\d{1,3}\s*(?:minutes|mins|min|')\s*(?:[.;,]|$)))|total\s+(?:(?:pt|ot|pta|ota|therapy|rehab)\s+)?minutes)(?:\s+(?:today|was|is|of|this|session|visit)){0,3}\s*[:=\-]?\s*(\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}|\d{1,3}(?![\d:])|[a-z]+(?:[- ][a-z]+)?\s+minutes)",
             re.IGNORECASE,
         ),
         "block_name": re.compile(rf"^(?:{names}|\d{{5}})$", re.IGNORECASE),
@@ -160,7 +162,7 @@ def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
                 continue
         if not 0 < v <= 240:
             continue
-        if _VISIT_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+        if _VISIT_BEFORE.search(text, max(0, m.start() - 24), m.start()) or _VISIT_AFTER.match(text, m.end()):
             if visit:
                 out.append((m.start(), m.end(), v))
         elif not visit and (
@@ -494,6 +496,15 @@ def _is_billing_line(line: str) -> bool:
     return len(_billing_residue(line)) <= 3
 
 
+def _heads_indented_lines(text: str, line_end: int, line: str) -> bool:
+    """A ticked block with its minutes ("THERAPEUTIC ACTIVITIES [X]   12 min") over indented
+    lines that describe it heads a block; it is not a billing summary."""
+    if not _CHECKED.search(line) or len(_billing_pairs(line)) != 1 or _is_code_only(line):
+        return False
+    rest = text[line_end:].lstrip("\r\n")
+    return rest[:1] in (" ", "\t") and bool(rest.strip())
+
+
 def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     """Cut a note into intervention segments (performed content only), read the stated
     totals and any billing summary line (``{code: minutes}``)."""
@@ -509,6 +520,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     seen_content = False  # the first line may be the note's title
     table_col: int | None = None  # the minutes column of a flattened table, once its header is seen
     minutes_column = False  # a line declared that values closing the lines below are minutes
+    table_shape = (False, False, 0)  # the header row's (leading pipe, aligned with spaces, cells)
     for la, lb in _line_spans(text, 0, len(text)):
         a, b = _strip(text, la, lb)
         line = text[a:b]
@@ -555,10 +567,10 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if pb <= pa or pctx != "performed":
                 continue
             piece = text[pa:pb]
-            visit = minutes_in(piece, visit=True) if "isit" in piece else []
+            visit = minutes_in(piece, visit=True) if _VISIT_WORD.search(piece) else []
             if visit and totals.treatment is None:
                 totals.treatment = visit[0][2]  # the visit's length, not an intervention's
-            if _is_billing_line(piece):
+            if _is_billing_line(piece) and not _heads_indented_lines(text, lb, piece):
                 for code, v in _billing_pairs(piece).items():
                     billed[code] = billed.get(code, 0) + v
                 continue
@@ -594,14 +606,17 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 block = []
                 segments.append(block_head)
                 continue
-            cells = [c.strip().lower() for c in piece.strip("|").split("|")] if piece.count("|") >= 2 else None
+            cells = _table_cells(piece, table_shape)
             if cells is not None:
                 heads = set(_conf()["table_minute_headers"])
                 if any(c in heads for c in cells):
                     table_col = next(i for i, c in enumerate(cells) if c in heads)
+                    table_shape = (piece.lstrip().startswith("|"), "|" not in piece, len(cells))
                     continue  # the table's header row
-            else:
-                table_col = None
+                if table_shape[1] and len(cells) != table_shape[2]:
+                    cells = None  # a line of prose under a table aligned with spaces ends it
+            if cells is None:
+                table_col, table_shape = None, (False, False, 0)
             if _MINUTES_COLUMN.match(piece):
                 minutes_column = True
             new = _line_segments(text, pa, pb)
@@ -653,6 +668,26 @@ def _without_lead_ins(text: str, segments: list[Segment]) -> list[Segment]:
                 continue
         out.append(seg)
     return out
+
+
+def _table_cells(piece: str, shape: tuple[bool, bool, int]) -> list[str] | None:
+    """A flattened table row's cells, lowercased: cut at pipes ("| bike | L3 | 12 |"), or at
+    runs of two or more spaces or a tab once a header row aligned that way was seen (or when
+    this may be that header row). A row continuing the previous one under a table without a
+    leading pipe keeps its empty first cell ("          | to floor markers ... | ...")."""
+    if piece.count("|") >= 2:
+        parts = piece.strip().split("|")
+        if parts and not parts[-1].strip():
+            parts = parts[:-1]
+        if parts and not parts[0].strip() and (shape[0] or not shape[2]):
+            parts = parts[1:]
+        return [c.strip().lower() for c in parts]
+    if "|" in piece:
+        return None
+    parts = re.split(r"\t+|\s{2,}", piece.strip())
+    if len(parts) < 2 or (shape[2] and not shape[1]):
+        return None
+    return [c.strip().lower() for c in parts]
 
 
 def _is_session_title(text: str, segments: list[Segment]) -> bool:

@@ -121,6 +121,9 @@ def test_group_cues_need_a_group(parse, text, group):
         ("snipping paper strips with loop scissors", "coordination", True),
         ("platform swing for vestibular input", "other_code", True),
         ("handwashing at the sink with a visual schedule", "self_care", True),
+        ("pressure mapping: trialed a foam/air hybrid cushion, peak 71 mmHg", "wheelchair", True),
+        ("pressure mapping: trialed a foam/air hybrid cushion, peak 71 mmHg", "balance", False),
+        ("picked up the throw rugs, night lights recommended", "self_care", True),
     ],
 )
 def test_cue_scope(parse, text, family, found):

@@ -33,6 +33,7 @@ MINUTES = [
     ("bike daily 20 min at home", None),  # a home prescription
     ("sat EOB 3 min for the dizziness to pass", None),  # a wait for symptoms to settle
     ("walked 6 min while HR monitored", 6),
+    ("walking plan reviewed: 30 min, 2x/wk with a friend", None),  # a home prescription
 ]
 
 
@@ -287,6 +288,12 @@ def test_modifier_and_pair_warnings(note, fragment):
         # a header set off by an em dash, and a line told as done above the first timed one
         ("[x] 97530 Ther Activities \u2014 15 min\n    car transfer with slide board, mod A to min A\n[x] 97110 Ther Ex \u2014 10 min\n    bridges 3x12", {"97530": 15, "97110": 10}),
         ("We worked on rolling and coming up to sit from the mat, min assist\nSLS at the counter 3x20s, about 8 min\nbridges 3x12, 10 min", {"97530": None, "97112": 8, "97110": 10}),
+        # a table aligned with spaces, its minutes in the "Min" column
+        ("Activity                 Dose        Min\nBike warm-up             L4          7\nSL stance on foam EC     4x30s       6\nTape: heel locks x2", {"97110": 7, "97112": 6}),
+        # a row continuing the one above (no time of its own) takes nothing from the time column
+        ("Time      | Activity                          | Notes\n0900-0915 | tandem stance on foam, EO then EC | LOB x2\n          | feet together on foam, head turns 180 | mod A to recover", {"97112": 15}),
+        # a ticked block over indented lines that describe it is a block, not a billing line
+        ("ANKLE PUMPS AND BED EXERCISE [X]   8 min\n    ankle pumps x20, heel slides 2x10, SAQ 2x10\nTHERAPEUTIC ACTIVITIES [X]   12 min\n    EOB sitting, lateral perturbations, reaching across midline to a cone x10", {"97110": 8, "97112": 12}),
         # how the patient was left is not an intervention
         ("TE 15 min: bridges 3x12, clams 3x15\nPt left in recliner, call light in reach, chair alarm on.", {"97110": 15}),
         # the time at which an activity stopped is the time it took
@@ -306,6 +313,8 @@ def test_minutes_from_summaries_totals_labels_and_blocks(note, expected):
         ("Visit 1300-1350 (50 min)\nTE 20 min: bridges 3x12", 50),
         ("Pt seen at home, visit 10:40 to 11:20. Homebound d/t CHF.\nTE 20 min: bridges 3x12", 40),
         ("DOS 3/4   TI 0900   TO 0945\nTE 20 min: bridges 3x12", 45),
+        ("TE 20 min: bridges 3x12\nTotal 40 min (5 min vitals and weight)", 40),
+        ("Pt seen for 50 min session in clinic.\nTE 20 min: bridges 3x12", 50),
     ],
 )
 def test_treatment_time_statements(note, treatment):

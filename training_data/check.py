@@ -50,6 +50,12 @@ VOICES = {
     "sci_program",
     "intl_physio",
     "early_intervention",
+    "athletic_training",
+    "ltach_acute",
+    "speech_recognition",
+    "seating_mobility",
+    "falls_clinic",
+    "mental_health_ot",
 }
 HARD_KINDS = {
     "intent-flip",
