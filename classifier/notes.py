@@ -136,6 +136,12 @@ _STOPPED_AT = re.compile(r"\b(?:stopped|terminated|ended|discontinued|halted)\s+
 def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
     """``(start, end, minutes)`` for every minutes expression in ``text`` that times an
     intervention; with ``visit=True``, for those that time the whole visit instead."""
+    return list(_minutes_in(text, visit))
+
+
+@lru_cache(maxsize=4096)
+def _minutes_in(text: str, visit: bool) -> tuple[tuple[int, int, int], ...]:
+    """``minutes_in``, memoised: one note's lines and parts are read many times over."""
     words = _conf()["number_words"]
     out = []
     for m in _patterns()["minutes"].finditer(text):
@@ -172,7 +178,7 @@ def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
         ):
             out.append((m.start(), m.end(), v))
     if visit:
-        return out
+        return tuple(out)
     for m in _patterns()["spoken_range"].finditer(text):
         a = _spoken_clock(m.group("h1"), m.group("m1"), words)
         b = _spoken_clock(m.group("h2"), m.group("m2"), words)
@@ -180,7 +186,7 @@ def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
             b += 12 * 60
         if 0 < b - a <= 240:
             out.append((m.start(), m.end(), b - a))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def _spoken_clock(hour: str, minutes: str, words: dict[str, int]) -> int:
@@ -476,11 +482,17 @@ _CHECKED = re.compile(r"\[\s*[xX\u2713\u2714]\s*\]|\u2611")
 
 def _billing_residue(line: str) -> list[str]:
     """The words of ``line`` left once codes, minutes, block names and billing words are removed."""
-    names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
     residue = _header_words(line)
-    for name in sorted(names, key=len, reverse=True):
-        residue = re.sub(rf"(?:^|\s){re.escape(name)}(?=\s|$)", " ", residue)
+    for name_re in _billing_name_res():
+        residue = name_re.sub(" ", residue)
     return residue.split()
+
+
+@lru_cache(maxsize=1)
+def _billing_name_res() -> tuple[re.Pattern[str], ...]:
+    """Block names and billing words, longest first, each compiled once."""
+    names = set(_conf()["block_codes"]) | set(_conf()["billing_words"])
+    return tuple(re.compile(rf"(?:^|\s){re.escape(name)}(?=\s|$)") for name in sorted(names, key=len, reverse=True))
 
 
 def _is_billing_line(line: str) -> bool:
@@ -1192,14 +1204,17 @@ class _Merged:
 
 def discipline(text: str) -> set[str]:
     """Who delivered care, from markers such as PTA, COTA, OTR (word-bounded)."""
-    found = set()
     low = text.lower()
-    for disc, markers in _conf()["discipline"].items():
-        for mk in markers:
-            if re.search(rf"(?<![\w/]){re.escape(mk)}(?![\w/])", low):
-                found.add(disc)
-                break
-    return found
+    return {disc for disc, marker_re in _discipline_res().items() if marker_re.search(low)}
+
+
+@lru_cache(maxsize=1)
+def _discipline_res() -> dict[str, re.Pattern[str]]:
+    """One compiled pattern per discipline over all its markers."""
+    return {
+        disc: re.compile("|".join(rf"(?<![\w/]){re.escape(mk)}(?![\w/])" for mk in markers))
+        for disc, markers in _conf()["discipline"].items()
+    }
 
 
 def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> NoteAnalysis:
