@@ -135,13 +135,19 @@ _STOPPED_AT = re.compile(r"\b(?:stopped|terminated|ended|discontinued|halted)\s+
 
 def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
     """``(start, end, minutes)`` for every minutes expression in ``text`` that times an
-    intervention; with ``visit=True``, for those that time the whole visit instead."""
+    intervention; with ``visit=True``, for those that time the whole visit instead. Lines and
+    parts of a note are read many times over, so short texts are memoised (long ones are not,
+    which keeps the memo small)."""
+    if len(text) > _MEMO_CHARS:
+        return list(_minutes_in.__wrapped__(text, visit))
     return list(_minutes_in(text, visit))
+
+
+_MEMO_CHARS = 1000
 
 
 @lru_cache(maxsize=4096)
 def _minutes_in(text: str, visit: bool) -> tuple[tuple[int, int, int], ...]:
-    """``minutes_in``, memoised: one note's lines and parts are read many times over."""
     words = _conf()["number_words"]
     out = []
     for m in _patterns()["minutes"].finditer(text):
@@ -589,9 +595,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if _is_identification(piece, first=not seen_content):
                 continue  # the note's title or the patient's age and diagnosis
             if _is_signature(piece):
-                continue
+                continue  # "-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)": who wrote it
             if len(piece) <= 120 and _DISPOSITION.search(piece) and not minutes_in(piece):
-                continue  # "Pt left in recliner, call light in reach, chair alarm on": how the visit ended  # "-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)": who wrote it
+                continue  # "Pt left in recliner, call light in reach, chair alarm on": how the visit ended
             seen_content = True
             if _PLAN_LINE.match(piece):
                 continue  # "Plan 1x/wk x 8 ...", "Next session trial tub bench": not performed today

@@ -338,3 +338,17 @@ def test_a_block_named_with_its_provider_is_not_a_signature(line):
     from classifier.notes import segment_note
 
     assert len(segment_note("TE 15 min: bridges 3x12\n" + line)[0]) == 2
+
+
+def test_minutes_memo_keeps_only_short_texts():
+    """Short texts are memoised (a note's lines are read many times); a long text is read
+    directly, so the memo stays small whatever a batch holds."""
+    from classifier.notes import _MEMO_CHARS, _minutes_in
+
+    _minutes_in.cache_clear()
+    long_text = "bike 10 min, " * (_MEMO_CHARS // 10)
+    before = _minutes_in.cache_info().currsize
+    assert minutes_in(long_text)[0][2] == 10
+    assert _minutes_in.cache_info().currsize == before
+    assert minutes_in("bridges 3x12, 7 min") == minutes_in("bridges 3x12, 7 min") == [(14, 19, 7)]
+    assert _minutes_in.cache_info().currsize == before + 1
