@@ -414,8 +414,12 @@ def _is_identification(line: str, first: bool) -> bool:
         return False  # "Today's session: SLS on foam 3x30s ..." is content, not a title
     # a title opens the line ("IRF PT Daily Note - Day 10   Dx: ..."); a long line is a title
     # only when one of its first words names the note
-    head = line if len(line) <= 80 else line[:30]
-    low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", head.lower())) + " "
+    return _has_title_word(line if len(line) <= 80 else line[:30])
+
+
+def _has_title_word(fragment: str) -> bool:
+    """``fragment`` holds a word that names a note ("daily note", "session", "eval")."""
+    low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", fragment.lower())) + " "
     return any(f" {w} " in low for w in _conf()["title_words"])
 
 
@@ -717,8 +721,7 @@ def _is_session_title(text: str, segments: list[Segment]) -> bool:
     first = segments[0]
     if text[: first.start].strip() or "\n" in text[first.start : first.end]:
         return False
-    low = " " + " ".join(re.findall(r"[a-z][a-z/-]*", text[first.start : first.end].lower())) + " "
-    if not any(f" {w} " in low for w in _conf()["title_words"]):
+    if not _has_title_word(text[first.start : first.end]):
         return False
     others = [s.minutes for s in segments[1:] if s.minutes is not None]
     return len(others) >= 2 and 0.75 * first.minutes <= sum(others) <= 1.1 * first.minutes
