@@ -35,7 +35,7 @@ def texts_of(paths: list[Path]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     from classifier.evidence import parse_many
-    from classifier.features import encode, extract
+    from classifier.features import encode, encode_many, extract
     from classifier.model import load_model, load_pipeline
 
     paths = [Path(a) for a in argv] or sorted((ROOT / "training_data" / "segments").glob("*.jsonl"))
@@ -47,8 +47,10 @@ def main(argv: list[str]) -> int:
     feats = [extract(p, lm.config) for p in parsed]
     vectors = [encode(p, lm) for p in parsed]
     ours = np.array([lm.proba_from(*v) for v in vectors]).reshape(len(parsed), len(lm.classes))
-    # batch scoring's path: a chunk of texts at once (256 a chunk, as parse_many batches)
-    many = np.array([q for i in range(0, len(vectors), 256) for q in lm.proba_many(vectors[i : i + 256])]).reshape(ours.shape)
+    # batch scoring's path: a chunk of texts at once (256 a chunk, as parse_many batches),
+    # n-grams looked up for the whole chunk (encode_many) and probabilities summed per chunk
+    chunks = [encode_many(parsed[i : i + 256], lm) for i in range(0, len(parsed), 256)]
+    many = np.array([q for chunk in chunks for q in lm.proba_many(chunk)]).reshape(ours.shape)
     logits = pipe.decision_function(feats)[:, order]
     z = logits / lm.temperature
     z -= z.max(axis=1, keepdims=True)

@@ -11,7 +11,7 @@ from .decision import Decision, decide
 from .errors import InputError, PtcodeError, describe
 from .evidence import Parsed, parse, parse_many
 from .explain import explain
-from .features import encode
+from .features import encode, encode_many
 from .model import LinearModel, Thresholds, cached_model
 from .rules import RuleResult, apply
 from .types import LABELS, NoteAnalysis, Suggestion
@@ -58,7 +58,7 @@ def suggest_parsed_many(parsed: list[Parsed], model: LinearModel | None, mode: M
     if model is None or mode == "rules":
         scores: list[tuple[tuple | None, list[float] | None]] = [(None, None)] * len(parsed)
     else:
-        vectors = [encode(p, model) for p in parsed]
+        vectors = encode_many(parsed, model)
         scores = list(zip(vectors, model.proba_many(vectors)))
     return [_decided(p, rule, vec, probs, model, mode) for p, rule, (vec, probs) in zip(parsed, rules, scores)]
 

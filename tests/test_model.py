@@ -96,6 +96,36 @@ def test_hashed_encoding_equals_named_features(parse):
         assert dict(zip(*encode(p, fresh))) == pytest.approx(named)
     ambiguous = NgramIndex.build(("ng=a_b_c", "ng=a", "ng=x"))
     assert len(ambiguous.bigrams) == 2 and len(ambiguous.unigrams) == 3
+    assert ambiguous.pair_keys is not None and len(ambiguous.pair_keys) == 2
+
+
+def test_batch_encoding_equals_one_text_at_a_time(parse):
+    """``encode_many`` (batch scoring's n-gram lookup over a whole chunk) gives every text the
+    columns and values ``encode`` gives it: with n-grams repeated inside a text, the same
+    n-gram in neighbouring texts (a bigram never spans two texts), a text with no words and a
+    text whose words the model has never seen."""
+    from classifier.features import encode, encode_many
+
+    lm = load_model()
+    assert lm.ngram_index() is not None
+    texts = [
+        "bridges 3x15, bridges 3x15 again, bridges",
+        "bridges",
+        "3x10",
+        "zzqx wvvk",
+        "sit to stand x10 sit to stand x10 from 18 in chair",
+        "SLS on foam EC 3x30s ... then tandem walk 20 ft",
+        "tandem walk",
+    ]
+    parsed = [parse(t) for t in texts]
+    many = encode_many(parsed, lm)
+    assert len(many) == len(parsed)
+    for p, (cols, vals) in zip(parsed, many):
+        one = dict(zip(*encode(p, lm)))
+        assert len(cols) == len(set(cols)) == len(one)
+        assert dict(zip(cols, vals)) == pytest.approx(one)
+    joined = dict(zip(*many[0]))
+    assert max(joined.values()) > min(joined.values())  # a repeated n-gram counts more than a single one
 
 
 def test_chunked_probabilities_equal_one_at_a_time(parse):
