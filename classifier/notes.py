@@ -92,7 +92,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "units": re.compile(rf"{_NUM}\s*units?\b|\bx\s*{_NUM}\s*units?\b", re.IGNORECASE),
         "total_timed": re.compile(
-            r"(?:total\s+(?:timed|time[- ]based)(?:\s+code)?(?:\s+(?:minutes|mins|min|treatment))?|timed\s+(?:code\s+)?minutes|ttm)\s*(?:time)?\s*[:=\-]?\s*(\d{1,3})"
+            r"(?:total\s+(?:timed|time[- ]based)(?:\s+code)?(?:\s+(?:minutes|mins|min|treatment))?|timed\s+(?:code\s+)?minutes|timed\s+total|ttm)\s*(?:time)?\s*[:=\-]?\s*(\d{1,3})"
             r"|^\s*(\d{1,3})\s*(?:total\s+)?timed\s+(?:code\s+)?(?:minutes|mins|min)\b"
             r"|^\s*timed\s*[:=]?\s*(\d{1,3})\s*(?:minutes|mins|min|')",
             re.IGNORECASE,
@@ -357,7 +357,7 @@ def _is_visit_time(line: str, visit: bool = False) -> bool:
     return bool(words) and all(w in allowed for w in words)
 
 
-_AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b\d{1,3}-years?-old|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
+_AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b\d{1,2}\s*y(?:rs?)?\s*\d{1,2}\s*mo?s?\b|\b\d{1,3}-years?-old|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
 
 
 _IN_OUT = re.compile(r"(?i:\bin\b.*\bout\b)|\bTI\b.*\bTO\b")  # "Time in 0915 out 1002", "TI 1310 TO 1400"
@@ -396,7 +396,9 @@ def _is_signature(line: str) -> bool:
     return not name.startswith(("pt ", "patient")) and not _patterns()["block_name"].match(name)
 
 
-_NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s*\d{2},")
+_NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s*\d{1,2},")
+#: a line that introduces the patient by a label and a name ("Rider: Ava, 9, R hemiplegic CP")
+_WHO = re.compile(r"^(?:pt|patient|client|rider|child|student|resident|athlete|name)\s*[:\-]\s*[A-Z][a-z]+\b", re.IGNORECASE)
 _DOSING = re.compile(r"\d\s*[x\u00d7]\s*\d|\bx\s*\d", re.IGNORECASE)
 
 
@@ -410,6 +412,8 @@ def _is_identification(line: str, first: bool) -> bool:
         return True  # (a long narrative that mentions the age goes on to document the visit)
     if first and _NAME_AGE.search(line):
         return True  # "New client - Priya, 42, marathoner, ..."
+    if _WHO.match(line) and not _DOSING.search(line) and len(line) <= 160:
+        return True  # "Rider: Ava, 9, R hemiplegic CP (GMFCS I), AFO R"
     if not first or _DOSING.search(line):
         return False  # "Today's session: SLS on foam 3x30s ..." is content, not a title
     # a title opens the line ("IRF PT Daily Note - Day 10   Dx: ..."); a long line is a title
@@ -527,6 +531,29 @@ def _heads_indented_lines(text: str, line_end: int, line: str) -> bool:
     return rest[:1] in (" ", "\t") and bool(rest.strip())
 
 
+_LIST_LINE = re.compile(r"[ \t]+\S|[-*\u2022]\s")
+_LISTED_HEAD_CHARS = 60
+
+
+def _listed_item_end(text: str, line_end: int, line: str) -> int | None:
+    """Where an item ends whose line names it with one time and a closing colon ("Shaping
+    (R UE), 30 min total:", "Card game standing at table 15':") and whose details follow as
+    indented or bulleted lines; None for any other line. A named block header ("Ther Ex 20
+    min:") is not one: its lines keep their own codes."""
+    stripped = line.rstrip()
+    if not stripped.endswith(":") or len(stripped) > _LISTED_HEAD_CHARS or len(minutes_in(stripped)) != 1:
+        return None
+    end = None
+    pos = line_end + 1
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        nl = len(text) if nl == -1 else nl
+        if not _LIST_LINE.match(text, pos, nl) or minutes_in(text[pos:nl]):
+            break  # a line of its own, or a detail with its own time (then the lines are items)
+        end, pos = nl, nl + 1
+    return end
+
+
 def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     """Cut a note into intervention segments (performed content only), read the stated
     totals and any billing summary line (``{code: minutes}``)."""
@@ -543,7 +570,10 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     table_col: int | None = None  # the minutes column of a flattened table, once its header is seen
     minutes_column = False  # a line declared that values closing the lines below are minutes
     table_shape = (False, False, 0)  # the header row's (leading pipe, aligned with spaces, cells)
+    listed_until = -1  # the end of an item whose details are listed under it
     for la, lb in _line_spans(text, 0, len(text)):
+        if la < listed_until:
+            continue
         a, b = _strip(text, la, lb)
         line = text[a:b]
         if not line.strip():
@@ -620,6 +650,12 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 block_head.block = block_head
                 block_open, block = True, []  # its lines follow without a colon or indent
                 segments.append(block_head)
+                continue
+            listed = _listed_item_end(text, lb, piece) if not _is_bare_header(piece) else None
+            if listed is not None:
+                # "Shaping (R UE), 30 min total:" over indented lines: one item, its details listed
+                segments.append(Segment(pa, listed, minutes_in(piece)[0][2], _units(piece)))
+                listed_until, block, block_head = listed, None, None
                 continue
             if _is_bare_header(piece):
                 block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece), header_code=header_code(piece))
@@ -978,6 +1014,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = "97150"  # "Attended knee OA class (7 pts, 1 physio + 1 assistant): bike, step ups ..."
         elif s.code in THREE:
             seg.code = s.code
+        elif s.other_service == "97150" and seg.minutes is None and _ONE_ON_ONE.search(seg_text):
+            continue  # "Hippo PT - Tue group slot (individual rider)": the slot's name, not a group
         elif s.other_service:
             seg.code = s.other_service
         else:
@@ -1226,8 +1264,49 @@ def _discipline_res() -> dict[str, re.Pattern[str]]:
     }
 
 
+_OCR_NUMBER = re.compile(r"(?:(?<![A-Za-z0-9])|(?<=\d[xX])|(?<=\b[xX]))(?=[0-9Ool]*\d)[0-9Ool]*[Ool][0-9Ool]*(?:(?![A-Za-z0-9])|(?=min))")
+_OCR_DIGITS = str.maketrans("Ool", "001")
+_OCR_MINUTES = re.compile(r"(?<![A-Za-z0-9])[1l][0Oo](?=\s*min)")  # "lO min": both digits misread
+_OXYGEN = frozenset({"O2"})
+#: words that leave a phrase open at the end of a line, or carry one on at the start of the next
+_JOINING = r"(?:at|to|of|for|with|without|w/|w/o|and|or|on|onto|in|into|from|per|the|a|an|not|by|via|before|after|between|&|\+)"
+_OPEN_END = re.compile(rf"(?:,|(?<![A-Za-z/]){_JOINING})$")
+_GOES_ON = re.compile(r"(?:on|of|to|with|w/|and|&|\+)\s")
+_WRAP_MIN_CHARS = 40
+
+
+def readable_layout(text: str) -> str:
+    """``text`` as the segmenter should read it, with the same length so every offset still
+    points into the original: numbers a scanner misread ("2O min", "l0 min", "l2") get their
+    digits back, and a line wrapped in the middle of a phrase ("... cues heel strike & knee ext
+    at" / "terminal stance ...") is joined to the next line (its newline becomes a space), so
+    an item and its time are read as one line."""
+    fixed = _OCR_NUMBER.sub(lambda m: m.group() if m.group() in _OXYGEN else m.group().translate(_OCR_DIGITS), text)
+    fixed = _OCR_MINUTES.sub(lambda m: m.group().translate(_OCR_DIGITS), fixed)
+    if "\n" not in fixed:
+        return fixed
+    lines = fixed.split("\n")
+    chars: list[str] | None = None
+    pos = 0
+    for line, nxt in zip(lines, lines[1:]):
+        pos += len(line) + 1  # the newline after ``line`` is at pos - 1
+        if _is_wrapped(line.rstrip(), nxt):
+            chars = chars or list(fixed)
+            chars[pos - 1] = " "
+    return fixed if chars is None else "".join(chars)
+
+
+def _is_wrapped(line: str, nxt: str) -> bool:
+    """A line broken inside a phrase: long, the next line going on in lower case, and either
+    this line ends on a comma or a word that needs what follows ("at", "w/", "not"), or the next
+    line starts with one ("on symmetrical WB")."""
+    if len(line) < _WRAP_MIN_CHARS or not nxt[:1].islower():
+        return False
+    return bool(_OPEN_END.search(line) or _GOES_ON.match(nxt))
+
+
 def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> NoteAnalysis:
-    segs, totals, billed = segment_note(text)
+    segs, totals, billed = segment_note(readable_layout(text))
     segs = classify_segments(text, segs, model)
     segs = _drop_preamble(text, segs)
     segs = _fold_into_group(text, segs)

@@ -123,6 +123,8 @@ def test_group_cues_need_a_group(parse, text, group):
         ("handwashing at the sink with a visual schedule", "self_care", True),
         ("pressure mapping: trialed a foam/air hybrid cushion, peak 71 mmHg", "wheelchair", True),
         ("pressure mapping: trialed a foam/air hybrid cushion, peak 71 mmHg", "balance", False),
+        ("mCIMT day 6, mitt on the L", "motor_control", True),  # constraint-induced movement therapy
+        ("shaping trials: coins into a slot, graded by slot height", "motor_control", True),
         ("picked up the throw rugs, night lights recommended", "self_care", True),
     ],
 )

@@ -352,3 +352,56 @@ def test_minutes_memo_keeps_only_short_texts():
     assert _minutes_in.cache_info().currsize == before
     assert minutes_in("bridges 3x12, 7 min") == minutes_in("bridges 3x12, 7 min") == [(14, 19, 7)]
     assert _minutes_in.cache_info().currsize == before + 1
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # digits a scanner misread: "2O", "l5", and "lO" with both digits misread
+        ("Ther ex 2O min: bike, bridges 2x1O, clams\nCP to R knee l5 min, skin checked", {"97110": 20, "97010": 15}),
+        ("NuStep L4 lO min\nSLS on foam EC 4x2Os - 8 min", {"97110": 10, "97112": 8}),
+        # a line wrapped in the middle of a phrase: the item's time is on the next line
+        ("Gait 150 ft x3 w/ RW, cues for upright trunk and a longer step on the L with\nturning at the hallway corners x4 - 12 min\nBridges 3x12, clams 3x15 - 8 min", {"97116": 12, "97110": 8}),
+    ],
+)
+def test_scanned_and_wrapped_lines(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+def test_readable_layout_keeps_every_offset():
+    """The repaired text has the original's length, so items still point into the note; oxygen
+    ("O2") and words are left alone, and short lines are never joined."""
+    from classifier.notes import readable_layout
+
+    note = "Amb 200 ft on 2L O2, SpO2 94%\nbridges 2x1O\nclams 3x15"
+    fixed = readable_layout(note)
+    assert len(fixed) == len(note)
+    assert fixed == "Amb 200 ft on 2L O2, SpO2 94%\nbridges 2x10\nclams 3x15"
+
+
+def test_an_item_with_its_details_listed_below_is_one_item():
+    """"Card sort ..., 18 min:" over bulleted details is one item with one time; a named block
+    header ("TE 10 min:") still gives its lines their own codes."""
+    note = (
+        "Card sort standing at the counter, 18 min:\n - sorted utensils into the drawer, reaching to the top shelf\n"
+        " - carried 4 plates to the table, min A for balance\nTE 10 min: bridges 3x12"
+    )
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97530": 18, "97110": 10}
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Rider: Sam, 7, L hemiplegic CP, AFO L",  # the patient introduced by a label and a name
+        "Pt: Tomas, 3y 4m, gross motor delay, AFOs",  # an age in years and months
+        "PT - Mon group slot (individual client)",  # a group's time slot held one-on-one
+    ],
+)
+def test_who_and_which_slot_are_not_items(first):
+    assert {i.code: i.minutes for i in analyze_note(first + "\nTE 15 min: bridges 3x12").items} == {"97110": 15}
+
+
+def test_timed_total_written_the_other_way_round():
+    from classifier.notes import segment_note
+
+    assert segment_note("TE 15 min: bridges 3x12, SLR 2x10\nTimed total 15")[1].timed == 15

@@ -56,6 +56,12 @@ VOICES = {
     "seating_mobility",
     "falls_clinic",
     "mental_health_ot",
+    "hospice_palliative",
+    "performing_arts",
+    "ocr_scanned",
+    "hippotherapy",
+    "cimt_stroke_ot",
+    "travel_contract",
 }
 HARD_KINDS = {
     "intent-flip",
