@@ -166,12 +166,9 @@ def suggest_many(
 
     def flush() -> Iterator[Suggestion | PtcodeError]:
         good = [t for _, t in pending if isinstance(t, str)]
-        parsed = iter(parse_many(good, batch_size=batch_size))
+        decided = iter(suggest_parsed_many(list(parse_many(good, batch_size=batch_size)), lm, mode))
         for _, t in pending:
-            if isinstance(t, PtcodeError):
-                yield t
-            else:
-                yield suggest_parsed(next(parsed), lm, mode)
+            yield t if isinstance(t, PtcodeError) else next(decided)
         pending.clear()
 
     for i, text in enumerate(texts):

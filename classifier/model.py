@@ -95,6 +95,12 @@ class LinearModel:
         self._grouped = {
             int(i): (self.group_keys[g], tuple(float(x) for x in self.coef[:, i])) for i, g in enumerate(group.tolist()) if g >= 0
         }
+        # the n-gram columns, one contiguous run when the vocabulary is sorted by name (as
+        # training writes it); otherwise no run, and explanations read every column
+        first = next((i for i, f in enumerate(self.features) if f.startswith("ng=")), None)
+        last = next((i for i in range(len(self.features) - 1, -1, -1) if self.features[i].startswith("ng=")), None)
+        contiguous = first is not None and last is not None and all(f.startswith("ng=") for f in self.features[first : last + 1])
+        self._ngram_span = (first, last) if contiguous else (len(self.features), -1)
 
     def ngram_index(self, after: int = 0):  # noqa: ANN201 - features.NgramIndex or None
         """The n-gram columns keyed by token hashes, built once this model has been asked for
@@ -175,8 +181,11 @@ class LinearModel:
     def family_scores(self, idx: Sequence[int], vals: Sequence[float], cls: int, against: int | None) -> dict[str, float]:
         """How much each cue family / cue id pushed class ``cls`` over ``against``."""
         grouped = self._grouped
+        lo, hi = self._ngram_span
         sums: dict[str, float] = {}
         for c, v in zip(idx, vals):
+            if lo <= c <= hi:
+                break  # an encoded text lists its n-grams last, and they name no cue family
             entry = grouped.get(c)
             if entry is None:
                 continue

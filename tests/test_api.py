@@ -66,7 +66,12 @@ def test_other_service_for_neighbouring_codes():
 def test_suggest_many_streams_in_order():
     texts = [t for t, _ in TEXTS] * 3
     out = list(suggest_many(texts, batch_size=4))
-    assert [s.code for s in out] == [suggest(t).code for t in texts]
+    one = [suggest(t) for t in texts]
+    assert [s.code for s in out] == [s.code for s in one]
+    # a chunk is scored at once (n-grams and probabilities over the chunk): the same answers,
+    # explanations and confidences as one text at a time
+    assert [s.explanation for s in out] == [s.explanation for s in one]
+    assert [s.confidence for s in out] == pytest.approx([s.confidence for s in one], abs=1e-9)
 
 
 def test_suggest_many_returns_errors_in_place():
