@@ -44,12 +44,13 @@ _REST_AFTER = re.compile(
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
 # "sx 4/10 -> 1/10 in 2 min", "back to baseline <1 min"), a home prescription ("walk daily 20
-# min") or the length of one of several bouts ("3 rounds x 2 min")
+# min"), the length of one of several bouts ("3 rounds x 2 min") or a rate ("18 in one minute")
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+"
-    r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*)$",
+    r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
+    r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+)$",
     re.IGNORECASE,
 )
 
@@ -1126,13 +1127,16 @@ def _billed_to_content(items: list[LineItem], billed: dict[str, int]) -> list[Li
 
 
 def _drop_preamble(text: str, segs: list[Segment]) -> list[Segment]:
-    """In a note that times its interventions, the prose lines above the first timed one are
-    its history and subjective report ("She ran 6 mi Tues w/ pain after mile 5 ..."), not
-    untimed interventions. List items (indented or bulleted lines), headed blocks and lines
-    with units, a dose or an assist level, or told as done ("We worked on ..."), stay."""
+    """In a note that times its interventions, prose lines that document no time, dose or
+    units are its history, subjective report and commentary, not untimed interventions: above
+    the first timed line ("She ran 6 mi Tues w/ pain after mile 5 ..."), and further down when
+    no timed line has the same code ("Walking pain-free; run/walk gets to 3/10 by min 6"). List
+    items (indented or bulleted lines), headed blocks and lines with units, a dose or an assist
+    level, or told as done ("We worked on ..."), stay."""
     timed = [k for k, g in enumerate(segs) if g.minutes is not None]
     if len(timed) < 2:
         return segs
+    timed_codes = {segs[k].code for k in timed}
     out = []
     for k, g in enumerate(segs):
         line_start = text.rfind("\n", 0, g.start) + 1
@@ -1140,10 +1144,16 @@ def _drop_preamble(text: str, segs: list[Segment]) -> list[Segment]:
         body = text[g.start : g.end]
         # "3x10 ... TE 2 units", "We worked on getting up from the floor ... with min assist"
         documented = g.units is not None or _SETS_REPS.search(body) or _DONE_TODAY.search(body)
-        if k < timed[0] and prose and g.minutes is None and g.header_code is None and g.block is None and g.code in THREE and not documented:
+        untimed_prose = prose and g.minutes is None and g.header_code is None and g.block is None and g.code in THREE
+        if untimed_prose and not documented and k < timed[0]:
+            continue
+        if untimed_prose and not documented and g.code not in timed_codes and not (_DOSING.search(body) or _SPOKEN_DOSE.search(body)):
             continue
         out.append(g)
     return out
+
+
+_SPOKEN_DOSE = re.compile(r"\b(?:one|two|three|four|five|ten)\s+(?:by|x|times)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|\d)", re.IGNORECASE)
 
 
 _WITHHELD = re.compile(

@@ -405,3 +405,25 @@ def test_timed_total_written_the_other_way_round():
     from classifier.notes import segment_note
 
     assert segment_note("TE 15 min: bridges 3x12, SLR 2x10\nTimed total 15")[1].timed == 15
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # in a note that times its interventions, an untimed prose line of a code no timed line
+        # has is commentary, not an intervention
+        ("Bridges 3x12, clams 3x15 - 10 min\nSLS on foam EC 4x20s - 8 min\nLifting her grandson out of the crib with less pain this week", {"97110": 10, "97112": 8}),
+        ("Bridges 3x12, clams 3x15 - 10 min\nSLS on foam EC 4x20s - 8 min\nTransfers to the tub bench are going well per daughter", {"97110": 10, "97112": 8}),
+        # ... but a dosed line stays, as a line in words ("two by ten") does
+        ("Bridges 3x12, clams 3x15 - 10 min\nSLS on foam EC 4x20s - 8 min\nLift box 10# floor to waist x10, hip hinge cues", {"97110": 10, "97112": 8, "97530": None}),
+        ("sit to stand from the recliner with hand placement cues, fifteen minutes\nstanding balance at the counter with reaches, ten minutes\nseated long arc quads two by ten", {"97530": 15, "97112": 10, "97110": None}),
+    ],
+)
+def test_untimed_commentary_in_a_timed_note(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+def test_a_count_in_one_minute_is_a_rate():
+    assert minutes_in("sit to stand, 14 reps in 1 min") == []
+    assert minutes_in("block transfers, eighteen in one minute") == []
+    assert minutes_in("shaping, about fifteen minutes") == [(15, 30, 15)]
