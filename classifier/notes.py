@@ -19,6 +19,7 @@ from .billing import allocate, is_timed, pair_warnings
 from .evidence import parse
 from .model import LinearModel
 from .resources import load_json
+from .rules import other_service_code
 from .sections import find_headers, section_table
 from .types import LineItem, NoteAnalysis, Suggestion
 
@@ -29,7 +30,7 @@ _SPOKEN_MINUTES = rf"oh\s+(?:{_UNITS_WORDS})|(?:twenty|thirty|forty|fifty)(?:[\s
 QUOTE_MINUTES_MAX = 40
 _DICTATED_PUNCTUATION = re.compile(r"\b(?:period|full stop|comma|new paragraph|new line)\b", re.IGNORECASE)
 _NUM = r"(\d{1,3})"
-_MIN_WORD = r"(?:minutes|minute|mins|min|mns|mn)\b\.?"
+_MIN_WORD = r"(?:minutes|minute|mins|min(?!\s*(?:a\b|assist|asst|\(a\)))|mns|mn)\b\.?"  # not "min A": minimal assist
 _TICKS = frozenset("xX\u2713\u2714")
 _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s*")
 # a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
@@ -555,6 +556,66 @@ def _listed_item_end(text: str, line_end: int, line: str) -> int | None:
     return end
 
 
+#: a clock time opening a line ("0904 ...", "10:12 ...", "4:20 ..."), not a range ("0900-0915")
+_STAMP = re.compile(r"[ \t]*(?:(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)|(?P<hh>[01]\d|2[0-3])(?P<mm>[0-5]\d))(?:\s?[ap]\.?m?\.?)?\b(?!\s*(?:-|\u2013|to)\s*\d)")
+#: a stamped line that only marks the end of what came before ("0826 Strengthening finished.")
+_LOG_END = re.compile(
+    r"^\W*(?:(?:pt\s+)?(?:off|done|finished|complete[d]?|ended|stopped)\b|(?:[\w/&-]+\s+){1,3}(?:done|finished|complete[d]?|ended|stopped|over)\b"
+    r"|(?:(?:pt|patient|therapist|pta|ota|ot|pt\s+and\s+\w+)\s+)?(?:arrived|checked\s+in|entered|left|departed|returned)\b|(?:re-?)?attempt(?:ed)?\b|deferred\b|declined\b|refused\b|held\b|back\s+to\s+(?:w/?c|wheelchair|room|bed|chair)\b)",
+    re.IGNORECASE,
+)  # ... the patient's arrival or return ("Pt checked in, to gym", "Back to w/c, pt fatigued") or
+# a visit attempted and not given ("1030 attempted -- pt in tub room")
+_LOG_MIN_STAMPS = 3
+_LOG_MAX_GAP = 90
+
+
+def _time_log(text: str) -> dict[int, int | None]:
+    """A note kept as a time log, each event on a line opened by the clock time ("0904 Large-
+    amplitude movements ...", "0918 Treadmill ..."): the start offset of each stamped line and
+    the minutes until the next stamp (None for the last, or for an implausible gap). Empty
+    unless at least three lines are stamped, in order."""
+    stamps: list[tuple[int, int]] = []
+    for la, lb in _line_spans(text, 0, len(text)):
+        m = _STAMP.match(text, la, lb)
+        if m is None:
+            continue
+        h, mi = (m.group("h"), m.group("m")) if m.group("h") else (m.group("hh"), m.group("mm"))
+        stamps.append((la, int(h) * 60 + int(mi)))
+    if len(stamps) < _LOG_MIN_STAMPS:
+        return {}
+    gaps = []
+    for (_, t0), (_, t1) in zip(stamps, stamps[1:]):
+        d = t1 - t0 if t1 >= t0 else t1 + 12 * 60 - t0  # "11:50 ... 12:05", "4:58" after "12:40"
+        gaps.append(d)
+    if any(d < 0 or d > 12 * 60 for d in gaps) or sum(1 for d in gaps if 0 < d <= _LOG_MAX_GAP) < len(gaps) - 1:
+        return {}  # not a log in time order
+    out: dict[int, int | None] = {la: (d if 0 < d <= _LOG_MAX_GAP else None) for (la, _), d in zip(stamps, gaps)}
+    out[stamps[-1][0]] = None
+    return out
+
+
+def _log_item(text: str, la: int, lb: int, ends: int, gap: int | None) -> tuple[int, int, int | None] | None:
+    """The item a stamped line opens: from after its stamp (or after a closing remark such as
+    "Manual done.") to the last line before the next stamp, timed by its own stated minutes if
+    it has them, else by the gap to the next stamp. None for a line that only closes the
+    previous item."""
+    stamp = _STAMP.match(text, la, lb)
+    start = stamp.end() if stamp else la
+    body = text[start:lb]
+    if _LOG_END.match(body):
+        rest = _SENTENCE.search(body)
+        if rest is None or not minutes_in(body[rest.end() :]):
+            return None  # what follows the remark is told without a time: a comment on it
+        start += rest.end()  # "Manual done. Ice pack to R knee, 10 min": the ice pack is the item
+    end = max(lb, ends)
+    while start < end and text[start] in " \t:-":
+        start += 1
+    if start >= end:
+        return None
+    stated = minutes_in(text[start:end])
+    return start, end, stated[0][2] if len(stated) == 1 else gap
+
+
 def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     """Cut a note into intervention segments (performed content only), read the stated
     totals and any billing summary line (``{code: minutes}``)."""
@@ -572,8 +633,23 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     minutes_column = False  # a line declared that values closing the lines below are minutes
     table_shape = (False, False, 0)  # the header row's (leading pipe, aligned with spaces, cells)
     listed_until = -1  # the end of an item whose details are listed under it
-    for la, lb in _line_spans(text, 0, len(text)):
+    log = _time_log(text)
+    spans = _line_spans(text, 0, len(text))
+    stamped = sorted(log)
+    for la, lb in spans:
         if la < listed_until:
+            continue
+        if la in log:
+            # a time log's event: the lines up to the next stamp (the last event: its line)
+            nxt = next((s for s in stamped if s > la), None)
+            ends = max((e for s, e in spans if s >= la and (nxt is None and s == la or nxt is not None and s < nxt) and text[s:e].strip()), default=lb)
+            item = _log_item(text, la, lb, ends, log[la])
+            listed_until = ends
+            if item is not None and _is_identification(text[item[0] : item[1]], first=False):
+                item = None  # "2:00 Pt 38M, L-sided LBP x3 wks": who the patient is
+            if item is not None:
+                segments.append(Segment(item[0], item[1], item[2], _units(text[item[0] : item[1]])))
+            block = block_head = None
             continue
         a, b = _strip(text, la, lb)
         line = text[a:b]
@@ -774,7 +850,9 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
         if mins:
             return mins[-1][2], False  # "AM (30 min): Ther act 15 min -" bills 15
         bare = _BARE_MINUTES.search(prefix)
-        if bare and _header_words(prefix[: bare.start()]) and not re.search(r"\d\s*[x*]\s*$", prefix[: bare.start(1)]):
+        named = _header_words(prefix[: bare.start()]) if bare else ""
+        # (a session's number is no time: "Session 2 - individual, 1:50-2:05")
+        if bare and named and named.lower() not in _session_names() and not re.search(r"\d\s*[x*]\s*$", prefix[: bare.start(1)]):
             return int(bare.group(1)), False  # "Ther Act 15:", "TherAct x15 -"
     if prefix is not None and _units(prefix) is not None:
         return None, False  # "TE 2 units - bike 12 min ...": units documented, minutes not
@@ -826,6 +904,8 @@ def _stated_total(line: str, mins: list[tuple[int, int, int]]) -> int | None:
         if _TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1):
             return v
     return None
+
+
 
 
 _DASH_BEFORE = re.compile(r"\s[-\u2013\u2014]\s*$")
@@ -1017,6 +1097,13 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = s.code
         elif s.other_service == "97150" and seg.minutes is None and _ONE_ON_ONE.search(seg_text):
             continue  # "Hippo PT - Tue group slot (individual rider)": the slot's name, not a group
+        elif s.other_service == "97150" and not _GROUP_SETTING.search(seg_text):
+            # "Paraffin ... 10 min. Therapist with other pt meantime": another patient nearby
+            # makes no group; the service is what else the line documents, if anything
+            other = other_service_code(parsed, skip=_NOT_A_GROUP)
+            if other is None:
+                continue
+            seg.code = other
         elif s.other_service:
             seg.code = s.other_service
         else:
@@ -1063,6 +1150,9 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             continue
         merged.append(seg)
     return merged
+
+
+_NOT_A_GROUP = frozenset({"group"})
 
 
 def _named_in_group(code: str, seg_text: str) -> str:

@@ -91,15 +91,18 @@ def load_rules() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: -r.priority))
 
 
-def other_service_code(parsed: Parsed) -> str | None:
-    """The code of the strongest performed other-service cue, if any.
+def other_service_code(parsed: Parsed, skip: frozenset[str] = frozenset()) -> str | None:
+    """The code of the strongest performed other-service cue, if any (cue families in ``skip``
+    left out).
 
     Group therapy, a separately coded service, a formal test or an evaluation decide; otherwise
     the service mentioned first wins. Within a family the most frequent code wins, and a
     specific code ("97164") beats a range.
     """
     code_of = load_lexicon().code_of
-    performed = [c for c in parsed.cues if c.context == "performed" and c.cue_id in code_of and c.family in _OTHER_PRIORITY]
+    performed = [
+        c for c in parsed.cues if c.context == "performed" and c.cue_id in code_of and c.family in _OTHER_PRIORITY and c.family not in skip
+    ]
     if not performed:
         return None
     per_family = Counter(c.family for c in performed)

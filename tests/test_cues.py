@@ -124,6 +124,8 @@ def test_group_cues_need_a_group(parse, text, group):
         ("pressure mapping: trialed a foam/air hybrid cushion, peak 71 mmHg", "wheelchair", True),
         ("pressure mapping: trialed a foam/air hybrid cushion, peak 71 mmHg", "balance", False),
         ("mCIMT day 6, mitt on the L", "motor_control", True),  # constraint-induced movement therapy
+        ("talked with the participant about her goals", "group", False),  # one PACE participant
+        ("balance class, 6 participants", "group", True),
         ("shaping trials: coins into a slot, graded by slot height", "motor_control", True),
         ("picked up the throw rugs, night lights recommended", "self_care", True),
     ],

@@ -427,3 +427,48 @@ def test_a_count_in_one_minute_is_a_rate():
     assert minutes_in("sit to stand, 14 reps in 1 min") == []
     assert minutes_in("block transfers, eighteen in one minute") == []
     assert minutes_in("shaping, about fifteen minutes") == [(15, 30, 15)]
+
+
+def test_a_note_kept_as_a_time_log():
+    """Each stamped event lasts until the next stamp; a stamp that only closes the previous
+    event ("Bike done.") or tells an arrival is no item; a stated time beats the gap; the last
+    event has no next stamp and so no time of its own."""
+    note = (
+        "Scribe for R. Mendes, PT\n"
+        "0800 Pt checked in, pain 3/10 L knee.\n"
+        "0802 Recumbent bike L4 for knee ROM, seat 8.\n"
+        "0810 Bike done. HR 92.\n"
+        "0811 SLR 3x10 w/ 2#, bridges 3x12, clams 2x15, PT correcting pelvis.\n"
+        "0825 SLS on foam EO/EC 4x20s, PT guarding CGA.\n"
+        "Tandem walk on the line x4.\n"
+        "0836 Balance done. Cold pack to L knee, 10 min.\n"
+        "0847 Pt left.\n"
+    )
+    items = {i.code: i.minutes for i in analyze_note(note).items}
+    assert items == {"97110": 22, "97112": 11, "97010": 10}
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # stamps written with am/pm
+        ("1:30p Pt in, stiff L wrist\n1:31p Tendon glides x10, wrist AROM 2x15, putty grip 3x20\n1:45p Done.", {"97110": 14}),
+        # a session's number is not its time
+        ("Session 2 - individual, 1:50-2:05. Driving simulator: highway merge x3, cued to check the blind spot", {"97530": 15}),
+        # another patient nearby makes no group: the line is the modality it documents
+        ("Paraffin L hand 10 min, therapist with another pt meantime\nTendon glides x10, putty grip 3x20 - 12 min", {"97018": 10, "97110": 12}),
+    ],
+)
+def test_stamps_sessions_totals_and_other_patients(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+def test_min_a_is_an_assist_level_not_minutes():
+    assert minutes_in("sit to stand x5 from the low couch, 1 min A, 2 mod A") == []
+    assert minutes_in("stood 3 min at the sink") == [(6, 11, 3)]
+
+
+def test_a_closing_total_sentence_is_the_lines_own_time():
+    """"Ther ex: bike 5 min, bridges, clams. Total 15 min." times the block, not the visit."""
+    note = "Ther ex: bike 5 min, bridges 3x12, clams 3x15. Total 15 min.\nSLS on foam EC 4x20s - 8 min"
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 15, "97112": 8}

@@ -62,6 +62,12 @@ VOICES = {
     "hippotherapy",
     "cimt_stroke_ot",
     "travel_contract",
+    "pace_program",
+    "spine_mdt",
+    "bilingual_clinic",
+    "driver_rehab_ot",
+    "low_vision_ot",
+    "scribe_written",
 }
 HARD_KINDS = {
     "intent-flip",
