@@ -1097,9 +1097,10 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = s.code
         elif s.other_service == "97150" and seg.minutes is None and _ONE_ON_ONE.search(seg_text):
             continue  # "Hippo PT - Tue group slot (individual rider)": the slot's name, not a group
-        elif s.other_service == "97150" and not _GROUP_SETTING.search(seg_text):
+        elif s.other_service == "97150" and (not _GROUP_SETTING.search(seg_text) or _ONE_ON_ONE.search(seg_text)):
             # "Paraffin ... 10 min. Therapist with other pt meantime": another patient nearby
-            # makes no group; the service is what else the line documents, if anything
+            # makes no group, nor does "Individual after group 10:45-10:57: gait ..."; the
+            # service is what else the line documents, if anything
             other = other_service_code(parsed, skip=_NOT_A_GROUP)
             if other is None:
                 continue
@@ -1115,7 +1116,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         # CPT number is often copied wrong, and a neighbouring header is no reason on its own)
         family = _HEADER_FAMILY.get(seg.header_code or "")
         overridable = s.code not in THREE or (seg.header_code == "97116" and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
-        if family and overridable and seg.code != seg.header_code and any(e.family == family and e.context == "performed" for e in s.evidence):
+        one_on_one = family == "group" and bool(_ONE_ON_ONE.search(seg_text))  # "Individual after group 10:45-10:57:"
+        if family and overridable and not one_on_one and seg.code != seg.header_code and any(e.family == family and e.context == "performed" for e in s.evidence):
             seg.code = seg.header_code
         elif seg.header_code in _HEADER_DECIDES:
             seg.code = seg.header_code

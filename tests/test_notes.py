@@ -472,3 +472,14 @@ def test_a_closing_total_sentence_is_the_lines_own_time():
     """"Ther ex: bike 5 min, bridges, clams. Total 15 min." times the block, not the visit."""
     note = "Ther ex: bike 5 min, bridges 3x12, clams 3x15. Total 15 min.\nSLS on foam EC 4x20s - 8 min"
     assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 15, "97112": 8}
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # one-on-one time after a group, under a header that names the group
+        ("Balance class 0900-0940, 6 pts: chair squats, heel raises, side steps\nIndividual after group 0945-0957: gait w/ new rollator in hallway, brakes on turns, 200 ft x2 SBA", {"97150": 40, "97116": 12}),
+    ],
+)
+def test_one_on_one_after_a_group(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
