@@ -1134,8 +1134,10 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             continue
         one_code = len({m.code for m in members}) == 1
         own = [m.minutes for m in members if m.minutes is not None and not m.weak_minutes]
-        if not one_code and own and sum(own) == head.minutes:
-            continue  # lines of different codes whose own minutes make up the header's keep them
+        if not one_code and own and (sum(own) == head.minutes or len(own) >= 2 and sum(own) < head.minutes):
+            # lines of different codes whose own minutes make up the header's, or fit inside
+            # it ("PTA 2:05-2:30" over lines of 10', 8' and 5'), keep them
+            continue
         for m in members:
             m.minutes = None  # durations inside the listed exercises; the header gives the block time
         counts: dict[str, int] = {}

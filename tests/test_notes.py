@@ -483,3 +483,15 @@ def test_a_closing_total_sentence_is_the_lines_own_time():
 )
 def test_one_on_one_after_a_group(note, expected):
     assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+def test_timed_lines_inside_a_session_header_keep_their_own_minutes():
+    """A session's clock time over lines of different codes timed on their own, which fit
+    inside it, does not replace their times."""
+    note = (
+        "OTA 1:00-1:30\n"
+        "- tub bench transfers in the bathroom, min A, 4 reps, cues for hand placement - 12'\n"
+        "- standing at the sink: weight shifts side to side, 1 UE, sway to the R - 8'\n"
+        "- bed mobility on the mat: rolling, supine to sit with the rail - 5'"
+    )
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97530": 17, "97112": 8}
