@@ -590,8 +590,12 @@ def _time_log(text: str) -> dict[int, int | None]:
     if any(d < 0 or d > 12 * 60 for d in gaps) or sum(1 for d in gaps if 0 < d <= _LOG_MAX_GAP) < len(gaps) - 1:
         return {}  # not a log in time order
     out: dict[int, int | None] = {la: (d if 0 < d <= _LOG_MAX_GAP else None) for (la, _), d in zip(stamps, gaps)}
-    out[stamps[-1][0]] = None
+    out[stamps[-1][0]] = _LAST_EVENT
     return out
+
+
+#: the gap marking a log's last event, which has no next stamp
+_LAST_EVENT = -1
 
 
 def _log_item(text: str, la: int, lb: int, ends: int, gap: int | None) -> tuple[int, int, int | None] | None:
@@ -613,6 +617,10 @@ def _log_item(text: str, la: int, lb: int, ends: int, gap: int | None) -> tuple[
     if start >= end:
         return None
     stated = minutes_in(text[start:end])
+    if gap == _LAST_EVENT:
+        if not stated and not _DOSING.search(text[start:end]):
+            return None  # "1350 In w/c, returned to unit.": the log's end
+        gap = None
     return start, end, stated[0][2] if len(stated) == 1 else gap
 
 
@@ -762,7 +770,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 new = [Segment(pa, pb, None, _units(piece))]  # a table row is one item; its time is in the column
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) == 1:
                 value = cells[table_col]
-                found = [(0, 0, int(value))] if value.isdigit() else minutes_in(value) or minutes_in(value + " min")
+                lead = _LEADING_NUMBER.match(value)  # "8 (w/ above)": the cell's time, with a remark
+                found = [(0, 0, int(value))] if value.isdigit() else minutes_in(value) or minutes_in(value + " min") or ([(0, 0, int(lead.group(1)))] if lead else [])
                 new[0].minutes = found[0][2] if found and 0 < found[0][2] <= 240 else None
                 new[0].weak_minutes = False
             head = _header_prefix(piece)
@@ -803,6 +812,9 @@ def _without_lead_ins(text: str, segments: list[Segment]) -> list[Segment]:
                 continue
         out.append(seg)
     return out
+
+
+_LEADING_NUMBER = re.compile(r"\s*(\d{1,3})\s*(?:\(|$)")
 
 
 def _table_cells(piece: str, shape: tuple[bool, bool, int]) -> list[str] | None:

@@ -495,3 +495,10 @@ def test_timed_lines_inside_a_session_header_keep_their_own_minutes():
         "- bed mobility on the mat: rolling, supine to sit with the rail - 5'"
     )
     assert {i.code: i.minutes for i in analyze_note(note).items} == {"97530": 17, "97112": 8}
+
+
+def test_a_time_cell_with_a_remark_and_the_end_of_a_log():
+    table = "Exercise | Dose | Min\nBike | L3 | 6\nHeel raises off a step | 3x12 | 8 (w/ above)\nSLS on foam EC | 4x20s | 9"
+    assert {i.code: i.minutes for i in analyze_note(table).items} == {"97110": 14, "97112": 9}
+    log = "1400 Sit to stand x5 from the w/c, min A, cues to scoot forward\n1410 Toilet transfer practice x3 w/ grab bar, CGA\n1418 Seated in w/c, wheeled back to room by CNA."
+    assert {i.code: i.minutes for i in analyze_note(log).items} == {"97530": 18}
