@@ -37,10 +37,11 @@ _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s
 _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
-    r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b",
+    r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
+    r"|[\s-]*rule\b",
     re.IGNORECASE,
 )  # ... a home prescription ("walk 10 min 3x/day", "10 min BID") or a wait for symptoms to
-# settle ("sat EOB 3 min for the dizziness to pass")
+# settle ("sat EOB 3 min for the dizziness to pass"), or the billing rule ("8 min rule: 24 TE / ...")
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
@@ -539,20 +540,27 @@ _LISTED_HEAD_CHARS = 60
 
 def _listed_item_end(text: str, line_end: int, line: str) -> int | None:
     """Where an item ends whose line names it with one time and a closing colon ("Shaping
-    (R UE), 30 min total:", "Card game standing at table 15':") and whose details follow as
-    indented or bulleted lines; None for any other line. A named block header ("Ther Ex 20
-    min:") is not one: its lines keep their own codes."""
+    (R UE), 30 min total:", "0950-1005 individual, R shoulder:") and whose details follow as
+    indented or bulleted lines (one of them may time a part: "pulleys 3 min"); None for any
+    other line. A named block header ("Ther Ex 20 min:") is not one: its lines keep their own
+    codes."""
     stripped = line.rstrip()
     if not stripped.endswith(":") or len(stripped) > _LISTED_HEAD_CHARS or len(minutes_in(stripped)) != 1:
         return None
     end = None
     pos = line_end + 1
+    timed: list[int] = []  # the minutes of details that state their own
     while pos < len(text):
         nl = text.find("\n", pos)
         nl = len(text) if nl == -1 else nl
-        if not _LIST_LINE.match(text, pos, nl) or minutes_in(text[pos:nl]):
-            break  # a line of its own, or a detail with its own time (then the lines are items)
+        if not _LIST_LINE.match(text, pos, nl):
+            break  # a line of its own
+        found = minutes_in(text[pos:nl])
+        if found:
+            timed.append(found[-1][2])
         end, pos = nl, nl + 1
+    if len(timed) > 1 or timed and timed[0] >= minutes_in(stripped)[0][2]:
+        return None  # details timed on their own ("... 0850-0905:" over "- SLS ... - 8 min", ...) are items
     return end
 
 
@@ -624,6 +632,18 @@ def _log_item(text: str, la: int, lb: int, ends: int, gap: int | None) -> tuple[
     return start, end, stated[0][2] if len(stated) == 1 else gap
 
 
+_RULE_TALLY = re.compile(r"\W*(?:(?:cms|medicare)\s+)?(?:8|eight)[\s-]*min(?:ute)?s?\s+rule\b", re.IGNORECASE)
+_CHARGES_HEAD = re.compile(
+    r"\s*(?:charges?(?:\s+(?:captured|entered|posted|billed))?|charge\s+capture|billing(?:\s+summary)?|billed|codes?\s+billed|cpt\s+codes?)\s*:",
+    re.IGNORECASE,
+)
+
+
+def _is_charge_line(line: str) -> bool:
+    """A line of a charge block: a code number, units or a count ("97110 x1", "TE 2 units")."""
+    return bool(_patterns()["code"].search(line) or _units(line) is not None or re.search(r"\bx\s*\d\b", line))
+
+
 def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     """Cut a note into intervention segments (performed content only), read the stated
     totals and any billing summary line (``{code: minutes}``)."""
@@ -641,6 +661,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     minutes_column = False  # a line declared that values closing the lines below are minutes
     table_shape = (False, False, 0)  # the header row's (leading pipe, aligned with spaces, cells)
     listed_until = -1  # the end of an item whose details are listed under it
+    charges = False  # inside a charge-capture block
     log = _time_log(text)
     spans = _line_spans(text, 0, len(text))
     stamped = sorted(log)
@@ -663,7 +684,17 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         line = text[a:b]
         if not line.strip():
             ctx, sticky, block, block_head = "performed", False, None, None
+            charges = False
             continue
+        head = _CHARGES_HEAD.match(line)
+        if head is not None or charges and _is_charge_line(line):
+            # "Charges: 97530 x1 (13), 97112 x1 (12)", "CHARGES:" over "97110 Ther Ex ... 1 unit
+            # ... 10 min": what was billed, not what was done
+            for code, v in _billing_pairs(line if head is None else line[head.end() :]).items():
+                billed[code] = billed.get(code, 0) + v
+            charges, block, block_head = True, None, None
+            continue
+        charges = False
         continuation = text[la : la + 1] in _CONTINUATION
         if ctx != "performed" and not sticky and not (continuation and not text[la : la + 1].isdigit()):
             ctx = "performed"
@@ -722,8 +753,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 continue  # "Plan 1x/wk x 8 ...", "Next session trial tub bench": not performed today
             if _is_unticked_services(piece):
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
-            if _is_units_only(piece):
-                continue  # "TE x3 units": a billing tally, not an intervention
+            if _is_units_only(piece) or _RULE_TALLY.match(piece):
+                continue  # "TE x3 units", "8 min rule: 24 TE / 10 TA = 34 min": a billing tally, not an intervention
             if _is_visit_time(piece, visit=bool(visit)):
                 if visit:
                     continue  # "Visit 1000-1050 (50 min)": the visit's length, recorded above
@@ -1135,6 +1166,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = seg.header_code
         elif seg.code not in THREE:
             seg.code = _refined(_named_in_group(seg.code, seg_text), seg_text, text)
+        if seg.code in _OT_EQUIVALENT and _is_ot_note(text):
+            seg.code = _OT_EQUIVALENT[seg.code]  # "Eval 35 min" in an occupational therapy note
         kept.append(seg)
     by_head: dict[int, list[Segment]] = {}
     for seg in kept:
@@ -1169,6 +1202,16 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
 
 
 _NOT_A_GROUP = frozenset({"group"})
+#: physical therapy evaluation codes and their occupational therapy equivalents
+_OT_EQUIVALENT = {"97161-97163": "97165-97167", "97161": "97165", "97162": "97166", "97163": "97167", "97164": "97168"}
+_OT_TITLE = re.compile(r"\b(?:OT|OTR|OTR/L|COTA|OTA|OTS)\b|\boccupational\s+therap", re.IGNORECASE)
+_PT_TITLE = re.compile(r"\b(?:PT|DPT|PTA|SPT|MPT)\b|\bphysical\s+therap|\bphysiotherap")
+
+
+def _is_ot_note(text: str) -> bool:
+    """An occupational therapy note: its opening names OT and no physical therapist."""
+    opening = text[:240]
+    return bool(_OT_TITLE.search(opening)) and not _PT_TITLE.search(opening)
 
 
 def _named_in_group(code: str, seg_text: str) -> str:
@@ -1199,6 +1242,9 @@ def _refined(code: str, seg_text: str, note_text: str) -> str:
         if code == src and when.search(seg_text) and not unless.search(seg_text):
             return dst
     return code
+
+
+_EVALUATION_RANGES = frozenset({"97161-97163", "97165-97167"})
 
 
 @lru_cache(maxsize=1)
@@ -1465,6 +1511,9 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
             items.append(LineItem(code, minutes, *totals.by_code_at[code]))
     items = _billed_to_content(items, billed)
     items = _fill_from_total(items, totals, weak_only)
+    # an evaluation named without its complexity or a time ("FOTO 58 (IE 41)", "PN at visit
+    # 10") is a reference to one, not an evaluation performed today
+    items = [i for i in items if not (i.code in _EVALUATION_RANGES and i.minutes is None)]
     timed = {i.code: i.minutes for i in items if is_timed(i.code) and i.minutes}
     cms = allocate(timed, "cms")
     ama = allocate(timed, "ama")

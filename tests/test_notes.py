@@ -502,3 +502,22 @@ def test_a_time_cell_with_a_remark_and_the_end_of_a_log():
     assert {i.code: i.minutes for i in analyze_note(table).items} == {"97110": 14, "97112": 9}
     log = "1400 Sit to stand x5 from the w/c, min A, cues to scoot forward\n1410 Toilet transfer practice x3 w/ grab bar, CGA\n1418 Seated in w/c, wheeled back to room by CNA."
     assert {i.code: i.minutes for i in analyze_note(log).items} == {"97530": 18}
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a charge-capture block states what was billed, not what was done
+        ("SLS on foam EC 4x20s, tandem walk x4 - 12 min\nCharges:\n97110 Ther Ex ..... 1 unit ..... 12 min\n97530 x1 - STS (functional)", {"97112": 12}),
+        # the therapist's own 8-minute-rule tally is no intervention
+        ("Bridges 3x12, clams 3x15 - 16 min\nSLS on foam 4x20s - 9 min\nSTM R upper trap 6 min\n8 min rule: 16 TE / 9 NMR / 6 MT = 31 min -> 2 u: TE 1, NMR 1 (MT no unit)", {"97110": 16, "97112": 9, "97140": 6}),
+        # a session line with its time over details, one of which times a part of it
+        ("0950-1005 individual, R shoulder:\n   pulleys flex/scaption 3 min\n   wand ER supine 2x10\n   rows RTB 2x15", {"97110": 15}),
+        # an evaluation only referred to, without a time or complexity, was not performed today
+        ("TE 15 min: bridges 3x12, clams 3x15\nFOTO knee 58 (IE 41). KX on.", {"97110": 15}),
+        # an evaluation in an occupational therapy note is an OT evaluation
+        ("OT daily note\nEval 40 min, moderate complexity\nUB dressing w/ button hook, 12 min", {"97166": 40, "97535": 12}),
+    ],
+)
+def test_charges_tallies_session_details_and_evaluations(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected

@@ -68,6 +68,12 @@ VOICES = {
     "driver_rehab_ot",
     "low_vision_ot",
     "scribe_written",
+    "prenatal_postpartum",
+    "picu_nicu",
+    "medicare_outpatient",
+    "ehr_smartphrase",
+    "charge_capture",
+    "tbi_day_program",
 }
 HARD_KINDS = {
     "intent-flip",
