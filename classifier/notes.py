@@ -341,6 +341,30 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
     return out
 
 
+_MINUTES_LABEL = re.compile(r"\s*(?:minutes|mins?|time|timed\s+minutes)\s*:\s*", re.IGNORECASE)
+_TALLY_ENTRY = re.compile(r"([A-Za-z][A-Za-z /&.-]*?)\s*[:=]?\s*(\d{1,3}|\*{2,}|_{2,})(?!\s*[x/\d])")
+
+
+def _minutes_tally(line: str) -> dict[str, int] | None:
+    """A line labelled as minutes that lists blocks and bare numbers ("Minutes: TE 12   Gait 14
+    TA ***"): ``{code: minutes}``, placeholders left out."""
+    label = _MINUTES_LABEL.match(line)
+    if label is None:
+        return None
+    body = line[label.end() :]
+    entries = _TALLY_ENTRY.findall(body)
+    if not entries or _TALLY_ENTRY.sub("", body).strip(" ,;|"):
+        return None  # anything else on the line: not a tally
+    out: dict[str, int] = {}
+    for name, value in entries:
+        code = _block_code(name.strip(" ,;|"))
+        if code is None:
+            return None
+        if value.isdigit():
+            out[code] = out.get(code, 0) + int(value)
+    return out or None
+
+
 def _is_visit_time(line: str, visit: bool = False) -> bool:
     """A line that only times the visit: one time and words such as "PT" or "tx" ("PT
     0812-0835", "OT tx 25 min"); with ``visit``, its visit times too ("Visit 1000-1050 (50
@@ -699,7 +723,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         if ctx != "performed" and not sticky and not (continuation and not text[la : la + 1].isdigit()):
             ctx = "performed"
         code_total = _code_total(line)
-        tally = _code_minutes_line(line) if code_total is None else None
+        tally = (_code_minutes_line(line) or _minutes_tally(line)) if code_total is None else None
         if code_total is not None or tally:
             stated = tally or dict([code_total])  # type: ignore[list-item]
             totals.by_code.update(stated)

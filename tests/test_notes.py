@@ -521,3 +521,12 @@ def test_a_time_cell_with_a_remark_and_the_end_of_a_log():
 )
 def test_charges_tallies_session_details_and_evaluations(note, expected):
     assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+def test_a_minutes_line_listing_blocks_with_bare_numbers():
+    """"Minutes: TE 12   Gait 14   TA ***" times the blocks; a template's placeholder is no time."""
+    from classifier.notes import _minutes_tally
+
+    note = "TE: seated LAQ 2# 2x12, marches 2x12\nGait: RW 60' x2, CGA, cues for upright posture\nMinutes: TE 12   Gait 14   TA ***"
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 12, "97116": 14}
+    assert _minutes_tally("Time: 3/10 pain") is None and _minutes_tally("Minutes: 38") is None
