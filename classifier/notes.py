@@ -656,6 +656,26 @@ def _log_item(text: str, la: int, lb: int, ends: int, gap: int | None) -> tuple[
     return start, end, stated[0][2] if len(stated) == 1 else gap
 
 
+_ABOVE_TIME = re.compile(
+    r"\(?\s*(?:all\s+)?(?:of\s+)?(?:the\s+)?above\s*(?:(?:was|were|is)\s+)?(?:incl(?:uded|\.)?\s+in|=|:|-|took|in)?\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?(\d{1,3})\s*(?:minutes|mins?|')\s*(?:total)?\s*\)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_ABOVE_MAX = 6
+
+
+def _untimed_above(text: str, segments: list[Segment]) -> list[Segment]:
+    """The untimed lines a "(above ~10 min)" line times: those right above it, back to a timed
+    line, a block or a blank line (at most a few)."""
+    out: list[Segment] = []
+    for sg in reversed(segments):
+        if sg.minutes is not None or sg.block is not None or len(out) == _ABOVE_MAX:
+            break
+        out.append(sg)
+        if "\n\n" in text[text.rfind("\n", 0, sg.start) - 1 : sg.start + 1]:
+            break
+    return out[::-1]
+
+
 _RULE_TALLY = re.compile(r"\W*(?:(?:cms|medicare)\s+)?(?:8|eight)[\s-]*min(?:ute)?s?\s+rule\b", re.IGNORECASE)
 _CHARGES_HEAD = re.compile(
     r"\s*(?:charges?(?:\s+(?:captured|entered|posted|billed))?|charge\s+capture|billing(?:\s+summary)?|billed|codes?\s+billed|cpt\s+codes?)\s*:",
@@ -815,6 +835,18 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                     cells = None  # a line of prose under a table aligned with spaces ends it
             if cells is None:
                 table_col, table_shape = None, (False, False, 0)
+            above = _ABOVE_TIME.match(piece)
+            if above is not None:
+                # "(above ~10 min)", "(above incl in 12 min)": the time of the untimed lines above
+                members = _untimed_above(text, segments)
+                if members:
+                    head = Segment(pa, pb, int(above.group(1)), None)
+                    head.block = head
+                    for sg in members:
+                        sg.block = head
+                    segments.append(head)
+                    block = block_head = None
+                    continue
             if _MINUTES_COLUMN.match(piece):
                 minutes_column = True
             new = _line_segments(text, pa, pb)

@@ -530,3 +530,9 @@ def test_a_minutes_line_listing_blocks_with_bare_numbers():
     note = "TE: seated LAQ 2# 2x12, marches 2x12\nGait: RW 60' x2, CGA, cues for upright posture\nMinutes: TE 12   Gait 14   TA ***"
     assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 12, "97116": 14}
     assert _minutes_tally("Time: 3/10 pain") is None and _minutes_tally("Minutes: 38") is None
+
+
+@pytest.mark.parametrize("closing", ["(above ~10 min)", "(above incl in 10 min)", "All of the above 10 min"])
+def test_a_line_timing_the_untimed_lines_above_it(closing):
+    note = f"- bridges 3x12\n- clams 3x15 GTB\n{closing}\n- SLS on foam EC 4x20s - 8 min"
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 10, "97112": 8}
