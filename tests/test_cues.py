@@ -125,6 +125,8 @@ def test_group_cues_need_a_group(parse, text, group):
         ("pressure mapping: trialed a foam/air hybrid cushion, peak 71 mmHg", "balance", False),
         ("mCIMT day 6, mitt on the L", "motor_control", True),  # constraint-induced movement therapy
         ("talked with the participant about her goals", "group", False),  # one PACE participant
+        ("grip switching on the myoelectric hand, 3 errors in 10", "orthotic", True),  # upper-limb prosthesis
+        ("opened the split hook to grasp foam blocks", "orthotic", True),
         ("balance class, 6 participants", "group", True),
         ("shaping trials: coins into a slot, graded by slot height", "motor_control", True),
         ("picked up the throw rugs, night lights recommended", "self_care", True),

@@ -74,6 +74,12 @@ VOICES = {
     "ehr_smartphrase",
     "charge_capture",
     "tbi_day_program",
+    "home_mod_ot",
+    "maintenance_therapy",
+    "als_clinic",
+    "new_grad_verbose",
+    "upper_limb_prosthetics",
+    "bmt_oncology_inpatient",
 }
 HARD_KINDS = {
     "intent-flip",
