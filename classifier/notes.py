@@ -1183,8 +1183,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         if seg.block is seg and id(seg) in heads:
             continue  # a header with member lines: the members carry the content
         seg_text = text[seg.start : seg.end]
-        if not seg_text.strip():
-            continue
+        if not seg_text.strip() or _PRIOR_VISIT.match(seg_text):
+            continue  # (what an earlier visit's note said, carried into this one, is not today's)
         parsed = parse(seg_text)
         s = _shift(suggest_parsed(parsed, model), seg.start)
         seg.suggestion = s
@@ -1258,6 +1258,11 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
 
 
 _NOT_A_GROUP = frozenset({"group"})
+#: an item told as an earlier visit's ("Per last visit 02/06: pt performed ...", "Prior session: ...")
+_PRIOR_VISIT = re.compile(
+    r"\W*(?:\(?(?:copied|carried)\s+(?:forward|fwd)(?:\s+from\s+[\w/.-]+)?\)?\s*[:,-]?\s*|(?:per|at|from|on|in)\s+)?(?:the\s+)?(?:last|prior|previous)\s+(?:visit|session|tx|treatment)\b[^:;.]{0,24}:",
+    re.IGNORECASE,
+)
 #: physical therapy evaluation codes and their occupational therapy equivalents
 _OT_EQUIVALENT = {"97161-97163": "97165-97167", "97161": "97165", "97162": "97166", "97163": "97167", "97164": "97168"}
 _OT_TITLE = re.compile(r"\b(?:OT|OTR|OTR/L|COTA|OTA|OTS)\b|\boccupational\s+therap", re.IGNORECASE)

@@ -536,3 +536,14 @@ def test_a_minutes_line_listing_blocks_with_bare_numbers():
 def test_a_line_timing_the_untimed_lines_above_it(closing):
     note = f"- bridges 3x12\n- clams 3x15 GTB\n{closing}\n- SLS on foam EC 4x20s - 8 min"
     assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 10, "97112": 8}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Per last visit 03/02: pt performed SLS on foam 4x20s, tandem walk x4, 12 min.\nToday: bridges 3x12, clams 3x15 - 10 min",
+        "prior visit: SLS on foam 4x20s, tandem walk x4, 12 min\ntoday: bridges 3x12, clams 3x15 - 10 min",
+    ],
+)
+def test_an_earlier_visits_work_carried_into_the_note_is_not_today(note):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 10}

@@ -80,6 +80,12 @@ VOICES = {
     "new_grad_verbose",
     "upper_limb_prosthetics",
     "bmt_oncology_inpatient",
+    "hip_fracture_pathway",
+    "correctional_health",
+    "pelvic_male",
+    "autism_clinic_ot",
+    "adaptive_sports",
+    "copy_forward_heavy",
 }
 HARD_KINDS = {
     "intent-flip",
