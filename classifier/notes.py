@@ -80,7 +80,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     names = "|".join(sorted((re.escape(n) for n in conf["block_names"] + conf["session_names"]), key=len, reverse=True))
     return {
         "minutes": re.compile(
-            rf"(?:(?<![\d:.])(?P<n>\d{{1,3}})(?:-\d{{1,3}})?\s*{_MIN_WORD}"
+            rf"(?:(?<![\d:.])(?P<hr>[1-3])\s*(?:hrs?|hours?)\.?\s*(?:and\s+)?(?P<hrm>\d{{1,2}})\s*{_MIN_WORD}"
+            rf"|(?<![\d:.])(?P<n>\d{{1,3}})(?:-\d{{1,3}})?\s*{_MIN_WORD}"
             rf"|(?<![\w.])(?P<w>{words})\s+{_MIN_WORD}"
             rf"|(?<![\d:.])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)"
             r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})"
@@ -154,7 +155,9 @@ def _minutes_in(text: str, visit: bool) -> tuple[tuple[int, int, int], ...]:
     words = _conf()["number_words"]
     out = []
     for m in _patterns()["minutes"].finditer(text):
-        if m.group("n"):
+        if m.group("hr"):
+            v = int(m.group("hr")) * 60 + int(m.group("hrm"))  # "2 hrs 10 min"
+        elif m.group("n"):
             v = int(m.group("n"))
         elif m.group("t"):
             v = int(m.group("t"))  # a labelled field: "Time: 15", "Min: 12"
@@ -425,7 +428,7 @@ def _is_signature(line: str) -> bool:
 
 _NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s*\d{1,2},")
 #: a line that introduces the patient by a label and a name ("Rider: Ava, 9, R hemiplegic CP")
-_WHO = re.compile(r"^(?:pt|patient|client|rider|child|student|resident|athlete|name)\s*[:\-]\s*[A-Z][a-z]+\b", re.IGNORECASE)
+_WHO = re.compile(r"^(?i:patient|client|rider|child|student|resident|athlete|participant|claimant|name)\s*[:\-]\s*(?:[A-Z][a-z]+\b|[A-Z]\.\s?[A-Z]\.)")
 _DOSING = re.compile(r"\d\s*[x\u00d7]\s*\d|\bx\s*\d", re.IGNORECASE)
 
 
@@ -814,7 +817,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             listed = _listed_item_end(text, lb, piece) if not _is_bare_header(piece) else None
             if listed is not None:
                 # "Shaping (R UE), 30 min total:" over indented lines: one item, its details listed
-                segments.append(Segment(pa, listed, minutes_in(piece)[0][2], _units(piece)))
+                segments.append(Segment(pa, listed, minutes_in(piece)[0][2], _units(piece), header_code=header_code(piece)))
                 listed_until, block, block_head = listed, None, None
                 continue
             if _is_bare_header(piece):
@@ -1322,7 +1325,7 @@ _HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "971
 #: headers that code their block whatever it lists: anything done in a pool is aquatic therapy,
 #: and the tests and measures under an evaluation header are the evaluation
 _EVALUATIONS = frozenset({"97161-97163", "97164", "97165-97167", "97168"})
-_HEADER_DECIDES = frozenset({"97113"}) | _EVALUATIONS
+_HEADER_DECIDES = frozenset({"97113", "97750"}) | _EVALUATIONS
 
 
 def _billed_to_content(items: list[LineItem], billed: dict[str, int]) -> list[LineItem]:

@@ -547,3 +547,18 @@ def test_a_line_timing_the_untimed_lines_above_it(closing):
 )
 def test_an_earlier_visits_work_carried_into_the_note_is_not_today(note):
     assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 10}
+
+
+def test_hours_and_minutes_and_a_named_performance_test():
+    assert minutes_in("FCE day 2, 2 hrs 10 min") == [(11, 23, 130)]
+    assert minutes_in("mitt worn 2 hrs at home") == []
+    note = (
+        "Testing performed (97750), 1 hr 15 min:\n- lift floor to waist 30#, waist to shoulder 20#\n"
+        "- push/pull sled 60# force\n- positional tolerance: sit 45 min, stand 40 min"
+    )
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97750": 75}
+
+
+def test_a_student_named_by_initials_is_not_an_item():
+    note = "Student: J.M.  Gr 1  Elm St Elem.\nIn-hand manipulation: coins palm to fingertips x5, pegs rotated in fingers - 12 min"
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97112": 12}

@@ -86,6 +86,12 @@ VOICES = {
     "autism_clinic_ot",
     "adaptive_sports",
     "copy_forward_heavy",
+    "cardiac_surgery_inpatient",
+    "orthopedic_private_uk",
+    "school_ot_handwriting",
+    "voice_assistant_summary",
+    "multiple_sclerosis_clinic",
+    "work_hardening_fce",
 }
 HARD_KINDS = {
     "intent-flip",
