@@ -607,8 +607,8 @@ _LOG_MAX_GAP = 90
 def _time_log(text: str) -> dict[int, int | None]:
     """A note kept as a time log, each event on a line opened by the clock time ("0904 Large-
     amplitude movements ...", "0918 Treadmill ..."): the start offset of each stamped line and
-    the minutes until the next stamp (None for the last, or for an implausible gap). Empty
-    unless at least three lines are stamped, in order."""
+    the minutes until the next stamp (None for an implausible gap, ``_LAST_EVENT`` for the last
+    stamp). Empty unless at least three lines are stamped, in order."""
     stamps: list[tuple[int, int]] = []
     for la, lb in _line_spans(text, 0, len(text)):
         m = _STAMP.match(text, la, lb)
@@ -1006,8 +1006,6 @@ def _stated_total(line: str, mins: list[tuple[int, int, int]]) -> int | None:
         if _TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1):
             return v
     return None
-
-
 
 
 _DASH_BEFORE = re.compile(r"\s[-\u2013\u2014]\s*$")
