@@ -604,18 +604,19 @@ _LOG_MIN_STAMPS = 3
 _LOG_MAX_GAP = 90
 
 
-def _time_log(text: str) -> dict[int, int | None]:
+def _time_log(text: str, spans: list[tuple[int, int]]) -> dict[int, tuple[int | None, int]]:
     """A note kept as a time log, each event on a line opened by the clock time ("0904 Large-
-    amplitude movements ...", "0918 Treadmill ..."): the start offset of each stamped line and
+    amplitude movements ...", "0918 Treadmill ..."): for the start offset of each stamped line,
     the minutes until the next stamp (None for an implausible gap, ``_LAST_EVENT`` for the last
-    stamp). Empty unless at least three lines are stamped, in order."""
-    stamps: list[tuple[int, int]] = []
-    for la, lb in _line_spans(text, 0, len(text)):
+    stamp) and where its event ends (its last non-blank line before the next stamp; the last
+    event: its own line). Empty unless at least three lines are stamped, in order."""
+    stamps: list[tuple[int, int]] = []  # (line index, minutes of the day)
+    for k, (la, lb) in enumerate(spans):
         m = _STAMP.match(text, la, lb)
         if m is None:
             continue
         h, mi = (m.group("h"), m.group("m")) if m.group("h") else (m.group("hh"), m.group("mm"))
-        stamps.append((la, int(h) * 60 + int(mi)))
+        stamps.append((k, int(h) * 60 + int(mi)))
     if len(stamps) < _LOG_MIN_STAMPS:
         return {}
     gaps = []
@@ -624,8 +625,12 @@ def _time_log(text: str) -> dict[int, int | None]:
         gaps.append(d)
     if any(d < 0 or d > 12 * 60 for d in gaps) or sum(1 for d in gaps if 0 < d <= _LOG_MAX_GAP) < len(gaps) - 1:
         return {}  # not a log in time order
-    out: dict[int, int | None] = {la: (d if 0 < d <= _LOG_MAX_GAP else None) for (la, _), d in zip(stamps, gaps)}
-    out[stamps[-1][0]] = _LAST_EVENT
+    out: dict[int, tuple[int | None, int]] = {}
+    for (k, _), (nxt, _), d in zip(stamps, stamps[1:], gaps):
+        last = max((j for j in range(k, nxt) if text[spans[j][0] : spans[j][1]].strip()), default=k)
+        out[spans[k][0]] = (d if 0 < d <= _LOG_MAX_GAP else None, spans[last][1])
+    k = stamps[-1][0]
+    out[spans[k][0]] = (_LAST_EVENT, spans[k][1])
     return out
 
 
@@ -709,17 +714,15 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     table_shape = (False, False, 0)  # the header row's (leading pipe, aligned with spaces, cells)
     listed_until = -1  # the end of an item whose details are listed under it
     charges = False  # inside a charge-capture block
-    log = _time_log(text)
     spans = _line_spans(text, 0, len(text))
-    stamped = sorted(log)
+    log = _time_log(text, spans)
     for la, lb in spans:
         if la < listed_until:
             continue
         if la in log:
             # a time log's event: the lines up to the next stamp (the last event: its line)
-            nxt = next((s for s in stamped if s > la), None)
-            ends = max((e for s, e in spans if s >= la and (nxt is None and s == la or nxt is not None and s < nxt) and text[s:e].strip()), default=lb)
-            item = _log_item(text, la, lb, ends, log[la])
+            gap, ends = log[la]
+            item = _log_item(text, la, lb, ends, gap)
             listed_until = ends
             if item is not None and _is_identification(text[item[0] : item[1]], first=False):
                 item = None  # "2:00 Pt 38M, L-sided LBP x3 wks": who the patient is
