@@ -130,6 +130,11 @@ def test_group_cues_need_a_group(parse, text, group):
         ("balance class, 6 participants", "group", True),
         ("shaping trials: coins into a slot, graded by slot height", "motor_control", True),
         ("picked up the throw rugs, night lights recommended", "self_care", True),
+        ("gait re-ed in the bars, cues for R hip extension in stance", "motor_control", False),  # gait training's UK name
+        ("gait re-ed in the bars, cues for R hip extension in stance", "gait", True),
+        ("retrograde edema massage to the digits", "manual", True),  # manual therapy, not 97124 massage
+        ("retrograde edema massage to the digits", "other_code", False),
+        ("green putty 5 min", "strength", True),  # a putty's colour does not hide the putty
     ],
 )
 def test_cue_scope(parse, text, family, found):
