@@ -50,7 +50,7 @@ _REST_AFTER = re.compile(
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
-    r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+"
+    r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+)$",
     re.IGNORECASE,
@@ -712,6 +712,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     table_col: int | None = None  # the minutes column of a flattened table, once its header is seen
     minutes_column = False  # a line declared that values closing the lines below are minutes
     table_shape = (False, False, 0)  # the header row's (leading pipe, aligned with spaces, cells)
+    table_clock: tuple[int, int] | None = None  # a table's start and stop columns ("Svc | Start | Stop")
     listed_until = -1  # the end of an item whose details are listed under it
     charges = False  # inside a charge-capture block
     spans = _line_spans(text, 0, len(text))
@@ -833,14 +834,17 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             cells = _table_cells(piece, table_shape)
             if cells is not None:
                 heads = set(_conf()["table_minute_headers"])
-                if any(c in heads for c in cells):
-                    table_col = next(i for i, c in enumerate(cells) if c in heads)
+                clock = _clock_columns(cells)
+                if any(c in heads for c in cells) or clock is not None:
+                    table_col = next((i for i, c in enumerate(cells) if c in heads), None)
+                    table_clock = clock
                     table_shape = (piece.lstrip().startswith("|"), "|" not in piece, len(cells))
                     continue  # the table's header row
-                if table_shape[1] and len(cells) != table_shape[2]:
+                tabbed = "\t" in piece and 2 <= len(cells) <= table_shape[2]  # (empty cells at the end of a tabbed row)
+                if table_shape[1] and len(cells) != table_shape[2] and not tabbed:
                     cells = None  # a line of prose under a table aligned with spaces ends it
             if cells is None:
-                table_col, table_shape = None, (False, False, 0)
+                table_col, table_clock, table_shape = None, None, (False, False, 0)
             above = _ABOVE_TIME.match(piece)
             if above is not None:
                 # "(above ~10 min)", "(above incl in 12 min)": the time of the untimed lines above
@@ -859,6 +863,10 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             leader = _LEADER_VALUE.search(piece) if minutes_column and len(new) == 1 else None
             if leader is not None and 0 < int(leader.group(1)) <= 240:
                 new[0].minutes, new[0].weak_minutes = int(leader.group(1)), False
+            if cells is not None and table_col is None and table_clock is not None and max(table_clock) < len(cells):
+                # "Gait | 0927 | 0940 | RW 2x75ft CGA": the row's time is from its start to its stop
+                span = minutes_in(f"{cells[table_clock[0]]}-{cells[table_clock[1]]}")
+                new = [Segment(pa, pb, span[0][2] if len(span) == 1 and 0 < span[0][2] <= 240 else None, _units(piece))]
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) > 1:
                 new = [Segment(pa, pb, None, _units(piece))]  # a table row is one item; its time is in the column
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) == 1:
@@ -893,7 +901,7 @@ def _without_lead_ins(text: str, segments: list[Segment]) -> list[Segment]:
     it introduces them and is not an intervention of its own."""
     out = []
     for i, seg in enumerate(segments):
-        if seg.minutes is not None and seg.block is None and text[seg.start : seg.end].rstrip().endswith(":"):
+        if seg.minutes is not None and seg.block is None and _leads_in(text[seg.start : seg.end]):
             total = n = 0
             for nxt in segments[i + 1 :]:
                 if nxt.minutes is None:
@@ -907,6 +915,22 @@ def _without_lead_ins(text: str, segments: list[Segment]) -> list[Segment]:
     return out
 
 
+def _leads_in(line: str) -> bool:
+    """A timed line that may only introduce the lines after it: it ends with a colon, or it
+    opens with a word that names the session ("PT", "Session", "Tx") and has no dose of its own
+    ("PT 30 min pull-out (2:00-2:30), PT room/playground")."""
+    if line.rstrip().endswith(":"):
+        return True
+    first = re.match(r"\W*([A-Za-z]+)", line)
+    if "\n" in line.strip() or first is None or first.group(1).lower() not in _conf()["visit_time_words"]:
+        return False
+    rest = line
+    for m0, m1, _v in reversed(minutes_in(line)):
+        rest = rest[:m0] + " " + rest[m1:]
+    return not (_DOSING.search(rest) or _SETS_REPS.search(rest) or _DISTANCE.search(rest))
+
+
+_DISTANCE = re.compile(r"\b\d+\s*(?:ft|feet|m|meters?|metres?|laps?|yds?|yards?)\b", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"\s*(\d{1,3})\s*(?:\(|$)")
 
 
@@ -924,10 +948,24 @@ def _table_cells(piece: str, shape: tuple[bool, bool, int]) -> list[str] | None:
         return [c.strip().lower() for c in parts]
     if "|" in piece:
         return None
-    parts = re.split(r"\t+|\s{2,}", piece.strip())
+    if "\t" in piece:
+        parts = piece.strip(" \r\n").rstrip("\t ").split("\t")  # every tab parts two cells, empty ones too
+    else:
+        parts = re.split(r"\s{2,}", piece.strip())
     if len(parts) < 2 or (shape[2] and not shape[1]):
         return None
     return [c.strip().lower() for c in parts]
+
+
+_START_HEADS = frozenset({"start", "start time", "begin", "time in", "in"})
+_STOP_HEADS = frozenset({"stop", "stop time", "end", "end time", "finish", "time out", "out"})
+
+
+def _clock_columns(cells: list[str]) -> tuple[int, int] | None:
+    """The start and stop columns of a table's header row ("Svc | Start | Stop | Notes")."""
+    start = next((i for i, c in enumerate(cells) if c in _START_HEADS), None)
+    stop = next((i for i, c in enumerate(cells) if c in _STOP_HEADS), None)
+    return (start, stop) if start is not None and stop is not None and start < stop else None
 
 
 def _is_session_title(text: str, segments: list[Segment]) -> bool:
@@ -972,6 +1010,9 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     for m0, _m1, v in reversed(mins):
         if _DASH_BEFORE.search(line, max(0, m0 - 4), m0):
             return v, False  # set off by a dash: "VOR x1 seated 1 min x2 - 4 min, pt queasy"
+    for m0, m1, v in mins:
+        if _CLAUSE_BEFORE.search(line, max(0, m0 - 12), m0) and _CLAUSE_AFTER.match(line, m1):
+            return v, False  # a clause of its own: "... pinch, 2x10 each, 10 min, for the hand ..."
     tail = _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :]).strip(" .;,)]")
     if not tail:
         return mins[-1][2], False
@@ -984,6 +1025,10 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
             return sum(p[0][2] for p in timed), True
     head = line[: mins[0][0]].strip(" -*\u2022(")
     return mins[0][2], bool(head) and len(head.split()) > 2 or bool(prefix)
+
+
+_CLAUSE_BEFORE = re.compile(r"\w\s*[,;]\s*(?:~\s*|about\s+|approx\.?\s*)?$", re.IGNORECASE)
+_CLAUSE_AFTER = re.compile(r"\s*(?:total\s*)?[,;]")
 
 
 def _anchored_minutes(part: str) -> bool:
@@ -1023,7 +1068,9 @@ _INLINE_BLOCK = re.compile(r"(?<=[.;])\s+(?=\S)")
 
 def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     line = text[a:b]
-    starts = [0] + [m.end() for m in _INLINE_BLOCK.finditer(line) if _header_prefix(line[m.end() :]) is not None]
+    starts = [0] + [
+        m.end() for m in _INLINE_BLOCK.finditer(line) if _header_prefix(line[m.end() :]) is not None and not _ONLY_TIME.fullmatch(line[m.end() :])
+    ]  # (a closing "[22 min]" times the sentences before it)
     if len(starts) > 1 and _header_prefix(line) is not None:
         # several headed blocks on one line: "Ther act 15 min - ... . Gait 15 min - ..."
         bounds = starts + [len(line)]
@@ -1072,6 +1119,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
 
 
+_ONLY_TIME = re.compile(r"\s*[\[(]?\s*~?\s*\d{1,3}\s*(?:min(?:ute)?s?|mins?\.?|')\s*[\])]?\s*\.?\s*", re.IGNORECASE)
 _BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
 _BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;]|\s(?:and\s+)?then\b")
@@ -1189,11 +1237,13 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         seg_text = text[seg.start : seg.end]
         if not seg_text.strip() or _PRIOR_VISIT.match(seg_text):
             continue  # (what an earlier visit's note said, carried into this one, is not today's)
+        if _OBSERVATION.match(seg_text) and (seg.minutes is None or seg.weak_minutes) and not _SETS_REPS.search(seg_text):
+            continue  # "SpO2 94% -> 92% w/ transfers, recovered after 2 min seated rest", "Rest breaks x3"
         parsed = parse(seg_text)
         s = _shift(suggest_parsed(parsed, model), seg.start)
         seg.suggestion = s
-        if s.code in THREE and _measurement_only(parsed):
-            continue
+        if s.code in THREE and _measurement_only(parsed) and (seg.minutes is None or seg.weak_minutes or not _anchored_minutes(seg_text)):
+            continue  # (a line timed on its own is work done: "PROM shoulder flex 140, abd 110 - 5'")
         if s.code in THREE and _in_group(s, seg_text):
             seg.code = "97150"  # "Attended knee OA class (7 pts, 1 physio + 1 assistant): bike, step ups ..."
         elif s.code in THREE:
@@ -1262,6 +1312,11 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
 
 
 _NOT_A_GROUP = frozenset({"group"})
+#: a line that opens with a vital sign, a rating or a rest reports how the patient responded
+_OBSERVATION = re.compile(
+    r"[\s\-*\u2022]*(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain)\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
+    re.IGNORECASE,
+)
 #: an item told as an earlier visit's ("Per last visit 02/06: pt performed ...", "Prior session: ...")
 _PRIOR_VISIT = re.compile(
     r"\W*(?:\(?(?:copied|carried)\s+(?:forward|fwd)(?:\s+from\s+[\w/.-]+)?\)?\s*[:,-]?\s*|(?:per|at|from|on|in)\s+)?(?:the\s+)?(?:last|prior|previous)\s+(?:visit|session|tx|treatment)\b[^:;.]{0,24}:",

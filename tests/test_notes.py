@@ -34,6 +34,8 @@ MINUTES = [
     ("sat EOB 3 min for the dizziness to pass", None),  # a wait for symptoms to settle
     ("walked 6 min while HR monitored", 6),
     ("walking plan reviewed: 30 min, 2x/wk with a friend", None),  # a home prescription
+    ("standing tolerance 8 min before rest", None),  # how long the patient lasted, not a service's time
+    ("sitting tolerance: ~20 min", None),
 ]
 
 
@@ -562,3 +564,57 @@ def test_hours_and_minutes_and_a_named_performance_test():
 def test_a_student_named_by_initials_is_not_an_item():
     note = "Student: J.M.  Gr 1  Elm St Elem.\nIn-hand manipulation: coins palm to fingertips x5, pegs rotated in fingers - 12 min"
     assert {i.code: i.minutes for i in analyze_note(note).items} == {"97112": 12}
+
+
+@pytest.mark.parametrize(
+    "first,expected",
+    [
+        # a line that opens with the session's name and times it, over the timed lines that make it up
+        ("PT 25 min push-in (10:05-10:30), gym and playground", {"97110": 12, "97530": 13}),
+        ("PT 25 min pull-out, sensory gym", {"97110": 12, "97530": 13}),
+        # a line with a dose of its own is an intervention, even when the times add up
+        ("PT: bike 25 min L2, then floor mat x3 trials", {"97110": 37, "97530": 13}),
+    ],
+)
+def test_a_line_timing_the_session_is_not_an_item(first, expected):
+    note = f"{first}\nUE strengthening: wall push-ups 2x10, theraband rows 2x12 - 12 min\nCarried lunch tray from the counter to a table, 4 trips, SBA - 13 min"
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a tab-separated export keeps its empty cells, so the minutes column stays in place
+        ("Exercise\tSets\tLoad\tMin\tCPT\nBike\t-\tL4\t7\t97110\nStep-ups\t3x10\t4\"\t\t97110\nFoam SLS EC\t4x20s\t-\t9\t97112", {"97110": 7, "97112": 9}),
+        # a table with start and stop columns times each row by them
+        ("Svc | Start | Stop | Notes\nTE | 1302 | 1314 | bridges 3x12, clams 3x15 GTB\nNMR | 1314 | 1323 | SLS on foam EC 4x20s", {"97110": 12, "97112": 9}),
+        # vitals, ratings and rests report the response, even when they name the activity
+        ("Stand pivot bed<>w/c x4, min A, cues for hand placement - 14 min\nSpO2 93% w/ transfers, back to 96% after 2 min seated rest\nRest breaks x2, RPE 13", {"97530": 14}),
+        # a time set off as a clause of its own in the middle of a sentence
+        (
+            "Individual 11:00-11:20:\nStood at counter sorting cans onto a high shelf and carrying them to the table, walker near, 11 min.\n"
+            "Then finger ext w/ rubber bands and pinch w/ clothespins, 2x10 each, 9 min, to get the grip back for jar lids.",
+            {"97530": 11, "97110": 9},
+        ),
+        # a bracketed time closing a headed block of sentences
+        ("ADL: UB dressing seated EOB w/ button hook. Reviewed sock aid, return demo x2. [18 min]\nBridges 3x12, clams 3x15 - 10 min", {"97535": 18, "97110": 10}),
+        # a line timed on its own is work done, though it reports the range reached
+        ("PROM R shoulder flex 135, abd 100, ER 40 - 6'\nSLS on foam EC 4x20s - 8 min", {"97110": 6, "97112": 8}),
+    ],
+)
+def test_tables_observations_and_times_inside_lines(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+@pytest.mark.parametrize(
+    "line,code",
+    [
+        ("NMES quad (Russian), unattended, 10 min", "G0283"),  # said to be unattended
+        ("EMS to L/S paraspinals w/ ice pack 15 min", "G0283"),  # set up under a pack
+        ("NMES to quad during quad sets 10 min", "97032"),  # attended: during exercise
+        ("Retrograde edema massage R hand 6 min", "97140"),  # manual therapy, not 97124
+        ("DBO remolded, wrist to neutral, straps replaced - 12 min", "97763"),  # an orthosis remolded is subsequent management
+    ],
+)
+def test_services_named_by_their_setting(line, code):
+    assert [i.code for i in analyze_note(line).items] == [code]
