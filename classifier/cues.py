@@ -71,8 +71,9 @@ OTHER_SERVICE_FAMILIES = frozenset(
         "other_code",
     }
 )
-#: families that only qualify others (not evidence on their own)
-SUPPORT_FAMILIES = frozenset({"purpose", "assist", "neuro_dx", "header"})
+#: families that only qualify others (not evidence on their own); a finding is a result that
+#: other cues would misread ("HA up 3 pts" is a score's points, not three patients)
+SUPPORT_FAMILIES = frozenset({"purpose", "assist", "neuro_dx", "header", "finding"})
 FAMILIES = frozenset(CORE_FAMILIES) | OTHER_SERVICE_FAMILIES | SUPPORT_FAMILIES
 
 _PATTERN_KEYS = {"label", "id", "pattern"}

@@ -38,10 +38,11 @@ _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
-    r"|[\s-]*rule\b",
+    r"|[\s-]*rule\b|\s*(?:late|early)\b",
     re.IGNORECASE,
 )  # ... a home prescription ("walk 10 min 3x/day", "10 min BID") or a wait for symptoms to
-# settle ("sat EOB 3 min for the dizziness to pass"), or the billing rule ("8 min rule: 24 TE / ...")
+# settle ("sat EOB 3 min for the dizziness to pass"), the billing rule ("8 min rule: 24 TE / ..."),
+# or a late arrival ("arrived 10 min late")
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
@@ -1442,6 +1443,16 @@ _DONE_TODAY = re.compile(
 _SETS_REPS = re.compile(r"\b\d{1,2}\s*[x\u00d7]\s*\d{1,3}\b(?!\s*(?:wks?|weeks?|days?|mos?|months?)\b)", re.IGNORECASE)
 
 
+_TOTAL_SENTENCE = re.compile(r"(?:^|[.;]\s+)\W*(?:[\w/+&(),-]+\s+){0,5}?total\b(?:\s+(?:of|for)\b)?", re.IGNORECASE)
+
+
+def _sums_above(body: str) -> bool:
+    """A line, or its closing sentence, that opens with a total ("Shoulder block total (UBE + TB +
+    prone): 25 min", "... SLR 2x10. Total of exercises with bike 22 min.")."""
+    m = _TOTAL_SENTENCE.search(body)
+    return m is not None and not _SETS_REPS.search(body, m.start()) and bool(minutes_in(body[m.start() :]))
+
+
 def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str, bool]) -> list[LineItem]:
     """When the note states its total timed minutes and exactly one timed service lacks
     minutes of its own (none, or only a short duration inside its description), that service
@@ -1476,10 +1487,36 @@ def _in_group(s: Suggestion, seg_text: str) -> bool:
 
 
 #: a group named as such: not only another patient passing by ("navigating around another pt")
+#: words that place a line in a group ("3 pts" after "up", "down", "by" or "+" is a score's points)
 _GROUP_SETTING = re.compile(
-    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b",
+    r"\b(?:group|grp|class|concurrent(?:ly)?|(?<!up\s)(?<!down\s)(?<!by\s)(?<!\+)\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b",
     re.IGNORECASE,
 )
+
+
+_EVALUATION_CODES = frozenset({"97161", "97162", "97163", "97164", "97165", "97166", "97167", "97168"}) | _EVALUATIONS
+#: codes whose untimed, undosed lines in an evaluation note are its findings ("Transfers: sit>stand
+#: from w/c CGA, impulsive", "Gait: 80 ft no device, wide BOS, shuffling")
+_FINDING_CODES = frozenset(THREE) | {"97116", "97542", "97129", "97750"}
+_NAMES_A_TEST = re.compile(r"\b97750\b|\bFCE\b|functional\s+capacity|(?:physical\s+)?performance\s+test", re.IGNORECASE)
+
+
+def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals) -> list[Segment]:
+    """In a note that times an evaluation, its tests and measures are part of it: lines with no
+    time, dose or units report its findings, and a test not billed as one (no "97750", FCE or
+    performance test named) is no separate service."""
+    if not any(g.code in _EVALUATION_CODES and g.minutes is not None for g in segs) and not _EVALUATION_CODES & set(totals.by_code):
+        return segs
+    out = []
+    for g in segs:
+        body = text[g.start : g.end]
+        if g.code == "97750" and not _NAMES_A_TEST.search(body) and g.header_code != "97750":
+            continue
+        undosed = not (_SETS_REPS.search(body) or _DOSING.search(body) or _SPOKEN_DOSE.search(body))
+        if g.code in _FINDING_CODES and g.minutes is None and g.units is None and g.block is None and undosed:
+            continue
+        out.append(g)
+    return out
 
 
 def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
@@ -1591,6 +1628,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs, totals, billed = segment_note(readable_layout(text))
     segs = classify_segments(text, segs, model)
     segs = _drop_preamble(text, segs)
+    segs = _drop_eval_findings(text, segs, totals)
     segs = _fold_into_group(text, segs)
     if _WITHHELD.search(text):
         # "Rx withheld - not safe to exercise today": what the note describes without a time
@@ -1611,7 +1649,11 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
             by_code[seg.code] = _Merged(seg.code, seg.minutes, seg.start, seg.end, seg.suggestion, [seg])  # type: ignore[index]
         else:
             m.segments.append(seg)
-            if seg.minutes is not None:
+            if seg.minutes is not None and m.minutes is not None and m.minutes <= seg.minutes and _sums_above(text[seg.start : seg.end]):
+                # "Shoulder block total (UBE + TB + prone): 25 min" under a timed UBE row: the
+                # total takes in the code's lines above it
+                m.minutes = seg.minutes
+            elif seg.minutes is not None:
                 m.minutes = (m.minutes or 0) + seg.minutes
             if seg.suggestion and m.suggestion and seg.suggestion.confidence > m.suggestion.confidence:
                 m.suggestion = seg.suggestion

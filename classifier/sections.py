@@ -48,10 +48,11 @@ def section_table() -> SectionTable:
     word_alt = "|".join(re.escape(w) for w in words)
     letter_alt = "".join(letters)
     # matched only where a header can start (text or line start, after a sentence end):
-    # optional bullet; header; then ':' or ' -' (dictation: "new paragraph", "colon")
+    # optional bullet; header; then ':' or ' -' (dictation: "new paragraph", "colon"), perhaps
+    # after a short remark in brackets ("Goals (4 wk):")
     pattern = (
         r"[ \t\-*\u2022]*"
-        rf"(?P<h>(?:{word_alt})(?=\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
+        rf"(?P<h>(?:{word_alt})(?=(?:\s*\([^()\n]{{1,24}}\))?\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
     )
     return SectionTable(re.compile(pattern, re.IGNORECASE), context_of, name_of)
 

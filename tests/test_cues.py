@@ -34,6 +34,7 @@ CASES = [
     ("orthotic", "AFO donning and wear schedule", "AFO"),
     ("other_code", "aquatic therapy in chest deep water", "aquatic therapy"),
     ("header", "Ther Ex: clams", "Ther Ex"),
+    ("finding", "dizziness up 2 pts after VOR", "up 2 pts"),
     ("neuro_dx", "L hemiparesis after CVA", "hemiparesis"),
 ]
 
@@ -135,6 +136,10 @@ def test_group_cues_need_a_group(parse, text, group):
         ("retrograde edema massage to the digits", "manual", True),  # manual therapy, not 97124 massage
         ("retrograde edema massage to the digits", "other_code", False),
         ("green putty 5 min", "strength", True),  # a putty's colour does not hide the putty
+        ("educated on splinting the incision w/ pillow for cough", "orthotic", False),  # a pillow held to the wound
+        ("checked cushion orientation, footrests up 1 notch", "other_code", False),  # no orientation training
+        ("headache up 3 pts after the bike test", "group", False),  # a score's points, not three patients
+        ("circuit class, 4 pts, 1 PT", "group", True),
     ],
 )
 def test_cue_scope(parse, text, family, found):

@@ -34,6 +34,7 @@ MINUTES = [
     ("sat EOB 3 min for the dizziness to pass", None),  # a wait for symptoms to settle
     ("walked 6 min while HR monitored", 6),
     ("walking plan reviewed: 30 min, 2x/wk with a friend", None),  # a home prescription
+    ("arrived 10 min late, SOB from the parking lot", None),  # a late arrival
     ("standing tolerance 8 min before rest", None),  # how long the patient lasted, not a service's time
     ("sitting tolerance: ~20 min", None),
 ]
@@ -618,3 +619,28 @@ def test_tables_observations_and_times_inside_lines(note, expected):
 )
 def test_services_named_by_their_setting(line, code):
     assert [i.code for i in analyze_note(line).items] == [code]
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # an evaluation's findings and tests are the evaluation, not services of their own
+        (
+            "PT initial eval, moderate complexity - 40 min\nTransfers: sit>stand from w/c CGA, forgets brakes\n"
+            "Gait: 60 ft no device, shuffling, CGA on turns\n5xSTS 19 s, 10MWT 0.6 m/s\nSLS on foam EC 4x20s, cues for hip strategy - 8 min",
+            {"97162": 40, "97112": 8},
+        ),
+        # a score that went up by points is no group of patients
+        ("Tx: VOR x1 seated 30s x3, symptoms up 2 pts, settled <1 min - 9 min", {"97112": 9}),
+    ],
+)
+def test_evaluation_findings_and_score_points(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+def test_a_total_line_takes_in_the_lines_above_it():
+    note = (
+        "| Exercise | Dose | Time |\n| Bike | L4 | 8 min |\n| Bridges | 3x12 | -- |\n| Clams GTB | 3x15 | -- |\n"
+        "Strength block total (bike + bridges + clams): 20 min\nGoals (4 wk): SLS 20 s, stairs reciprocal - 10 min SBA"
+    )
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 20}
