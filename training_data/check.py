@@ -92,6 +92,12 @@ VOICES = {
     "voice_assistant_summary",
     "multiple_sclerosis_clinic",
     "work_hardening_fce",
+    "long_covid_fatigue",
+    "memory_care_dementia",
+    "tabular_export",
+    "esl_clinician",
+    "cp_intensive_pediatric",
+    "bariatric_rehab",
 }
 HARD_KINDS = {
     "intent-flip",
