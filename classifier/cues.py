@@ -71,9 +71,10 @@ OTHER_SERVICE_FAMILIES = frozenset(
         "other_code",
     }
 )
-#: families that only qualify others (not evidence on their own); a finding is a result that
-#: other cues would misread ("HA up 3 pts" is a score's points, not three patients)
-SUPPORT_FAMILIES = frozenset({"purpose", "assist", "neuro_dx", "header", "finding"})
+#: families that only qualify others (not evidence on their own); a decoy holds another
+#: family's cue word in a phrase that means something else ("HA up 3 pts" is a score's points,
+#: "adductor group" a set of muscles: neither is group therapy)
+SUPPORT_FAMILIES = frozenset({"purpose", "assist", "neuro_dx", "header", "decoy"})
 FAMILIES = frozenset(CORE_FAMILIES) | OTHER_SERVICE_FAMILIES | SUPPORT_FAMILIES
 
 _PATTERN_KEYS = {"label", "id", "pattern"}

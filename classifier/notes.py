@@ -672,6 +672,24 @@ _ABOVE_TIME = re.compile(
 _ABOVE_MAX = 6
 
 
+_TIME_WORDS = frozenset({"time", "total", "tx", "min", "mins", "minutes"})
+
+
+def _named_time(line: str) -> int | None:
+    """The minutes of a line that only names a block and its time ("ex time 18 min", "TE total:
+    15'"), else None."""
+    mins = minutes_in(line)
+    if len(mins) != 1 or len(line) > 40:
+        return None
+    words = _header_words(line).split()
+    while words and words[-1] in _TIME_WORDS:
+        words.pop()
+    name = " ".join(words)
+    code = _conf()["block_codes"].get(name)
+    # (an evaluation's time is its own service: "Eval time 45 min" times no lines above it)
+    return mins[0][2] if code and code not in _EVALUATION_CODES and len(words) < len(_header_words(line).split()) else None
+
+
 def _untimed_above(text: str, segments: list[Segment]) -> list[Segment]:
     """The untimed lines a "(above ~10 min)" line times: those right above it, back to a timed
     line, a block or a blank line (at most a few)."""
@@ -847,11 +865,13 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if cells is None:
                 table_col, table_clock, table_shape = None, None, (False, False, 0)
             above = _ABOVE_TIME.match(piece)
-            if above is not None:
-                # "(above ~10 min)", "(above incl in 12 min)": the time of the untimed lines above
+            named_time = _named_time(piece) if above is None else None
+            if above is not None or named_time is not None:
+                # "(above ~10 min)", "(above incl in 12 min)", "ex time 18 min": the time of the
+                # untimed lines above
                 members = _untimed_above(text, segments)
                 if members:
-                    head = Segment(pa, pb, int(above.group(1)), None)
+                    head = Segment(pa, pb, int(above.group(1)) if above is not None else named_time, None)
                     head.block = head
                     for sg in members:
                         sg.block = head
@@ -876,6 +896,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 found = [(0, 0, int(value))] if value.isdigit() else minutes_in(value) or minutes_in(value + " min") or ([(0, 0, int(lead.group(1)))] if lead else [])
                 new[0].minutes = found[0][2] if found and 0 < found[0][2] <= 240 else None
                 new[0].weak_minutes = False
+            if cells is not None and (table_col is not None or table_clock is not None) and len(new) == 1 and new[0].minutes is not None and new[0].header_code is None and cells[0]:
+                new[0].header_code = header_code(cells[0])  # "| gait | 15 min | hopping w/ RW ...": a timed row's service
             head = _header_prefix(piece)
             # an indented line keeps its block even with a timed label ("  NuStep L4 8 min - same");
             # a coded header ("NMR 10 min - ...") opens a block of its own
@@ -1238,6 +1260,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         seg_text = text[seg.start : seg.end]
         if not seg_text.strip() or _PRIOR_VISIT.match(seg_text):
             continue  # (what an earlier visit's note said, carried into this one, is not today's)
+        if _NOT_BILLED.search(seg_text):
+            continue  # "Harness don/doff + device setup ~9 min (not billed)"
         if _OBSERVATION.match(seg_text) and (seg.minutes is None or seg.weak_minutes) and not _SETS_REPS.search(seg_text):
             continue  # "SpO2 94% -> 92% w/ transfers, recovered after 2 min seated rest", "Rest breaks x3"
         parsed = parse(seg_text)
@@ -1275,6 +1299,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = seg.header_code
         elif seg.header_code in _HEADER_DECIDES:
             seg.code = seg.header_code
+        elif seg.block is not None and seg.block.header_code in _HEADER_DECIDES:
+            seg.code = seg.block.header_code  # a line listed under "Re-assessment 30 min:" or "Pool 40 min:"
         elif seg.code not in THREE:
             seg.code = _refined(_named_in_group(seg.code, seg_text), seg_text, text)
         if seg.code in _OT_EQUIVALENT and _is_ot_note(text):
@@ -1313,6 +1339,7 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
 
 
 _NOT_A_GROUP = frozenset({"group"})
+_NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b", re.IGNORECASE)
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
     r"[\s\-*\u2022]*(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain)\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",

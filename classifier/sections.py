@@ -49,10 +49,10 @@ def section_table() -> SectionTable:
     letter_alt = "".join(letters)
     # matched only where a header can start (text or line start, after a sentence end):
     # optional bullet; header; then ':' or ' -' (dictation: "new paragraph", "colon"), perhaps
-    # after a short remark in brackets ("Goals (4 wk):")
+    # after a short remark in brackets that is not a time ("Goals (4 wk):", not "Assessment (55 min):")
     pattern = (
         r"[ \t\-*\u2022]*"
-        rf"(?P<h>(?:{word_alt})(?=(?:\s*\([^()\n]{{1,24}}\))?\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
+        rf"(?P<h>(?:{word_alt})(?=(?:\s*\((?![^()\n]*\d\s*(?:min|mins|minutes|hrs?|')(?![a-z]))[^()\n]{{1,24}}\))?\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
     )
     return SectionTable(re.compile(pattern, re.IGNORECASE), context_of, name_of)
 

@@ -34,7 +34,7 @@ CASES = [
     ("orthotic", "AFO donning and wear schedule", "AFO"),
     ("other_code", "aquatic therapy in chest deep water", "aquatic therapy"),
     ("header", "Ther Ex: clams", "Ther Ex"),
-    ("finding", "dizziness up 2 pts after VOR", "up 2 pts"),
+    ("decoy", "dizziness up 2 pts after VOR", "up 2 pts"),
     ("neuro_dx", "L hemiparesis after CVA", "hemiparesis"),
 ]
 
@@ -140,6 +140,7 @@ def test_group_cues_need_a_group(parse, text, group):
         ("checked cushion orientation, footrests up 1 notch", "other_code", False),  # no orientation training
         ("headache up 3 pts after the bike test", "group", False),  # a score's points, not three patients
         ("circuit class, 4 pts, 1 PT", "group", True),
+        ("soft tissue mob to adductor group", "group", False),  # a muscle group
     ],
 )
 def test_cue_scope(parse, text, family, found):

@@ -644,3 +644,24 @@ def test_a_total_line_takes_in_the_lines_above_it():
         "Strength block total (bike + bridges + clams): 20 min\nGoals (4 wk): SLS 20 s, stairs reciprocal - 10 min SBA"
     )
     assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 20}
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # time the note says was not billed is no service
+        ("Harness on/off and device set-up ~8 min (not billed)\nLokomat 09:05-09:35, BWS 35%, GF 60%, 1010 steps", {"97116": 30}),
+        # a timed table row takes its service from the first cell when the content agrees
+        (
+            "| intervention | time | details |\n| gait | 15 min | hopping w/ platform RW 25 ft x2, min A, 2 standing rests, cues for short hops + upright trunk |\n"
+            "| ther ex | 10 min | glute sets 10x5s, prone hip ext 2x10 |",
+            {"97116": 15, "97110": 10},
+        ),
+        # a line naming a block and its time times the untimed lines of it above
+        ("- resisted jaw isometrics open/close 5 x 5 sec ea\n- chin tucks 2x12, scap retraction RTB 2x15\n- ex time 16 min\n- pt educ: teeth apart reminders", {"97110": 16}),
+        # the lines listed under a re-assessment header are the re-assessment
+        ("OT note\nRe-assessment 30 min:\n grip L 18 -> 24 kg; 9HPT L 34 s -> 26 s\n COPM perf 3.8 -> 6.2\nWork simulation 15 min: carried a box of files to the shelf, 6 trips", {"97168": 30, "97530": 15}),
+    ],
+)
+def test_unbilled_time_table_services_and_block_times(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
