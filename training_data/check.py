@@ -98,6 +98,12 @@ VOICES = {
     "esl_clinician",
     "cp_intensive_pediatric",
     "bariatric_rehab",
+    "robotics_exoskeleton",
+    "tmj_headache_clinic",
+    "rheumatology_joint_protection",
+    "pediatric_oncology",
+    "lower_limb_amputee_inpatient",
+    "fnd_clinic",
 }
 HARD_KINDS = {
     "intent-flip",
