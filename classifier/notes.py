@@ -1201,6 +1201,11 @@ def _attach_comments(line: str, sentences: list[tuple[int, int]]) -> list[tuple[
     after_timed = False
     for s0, s1 in sentences:
         timed = bool(minutes_in(line[s0:s1]))
+        if out and timed and _TIME_ONLY_SENTENCE.match(line[s0:s1]) and not minutes_in(line[out[-1][0] : out[-1][1]]):
+            # "... twisting lids off containers. Approximately 10 minutes." times the sentence before
+            out[-1] = (out[-1][0], s1)
+            after_timed = True
+            continue
         if after_timed and not timed:
             out[-1] = (out[-1][0], s1)
             continue
@@ -1209,6 +1214,10 @@ def _attach_comments(line: str, sentences: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
+_TIME_ONLY_SENTENCE = re.compile(
+    r"\s*(?:for\s+|that\s+took\s+|took\s+|time:?\s*)?(?:approximately|approx\.?|about|around|roughly|~)?\s*(?:\d{1,3}|[a-z]+(?:[- ][a-z]+)?)\s*(?:minutes|mins?|')(?:\s+total)?\s*[.;]?\s*(?=\[|$)",
+    re.IGNORECASE,
+)
 _CLOSING_BLOCK = re.compile(r"(?:^|[\s,;.])(?P<name>[A-Za-z][A-Za-z/\-]*(?:\s[A-Za-z][A-Za-z/\-]*)?)\s+(?P<n>\d{1,3})\s*(?:minutes|mins|min|')?\s*$", re.IGNORECASE)
 
 
@@ -1303,6 +1312,10 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = seg.block.header_code  # a line listed under "Re-assessment 30 min:" or "Pool 40 min:"
         elif seg.code not in THREE:
             seg.code = _refined(_named_in_group(seg.code, seg_text), seg_text, text)
+        if seg.code == "97112" and _UPPER_LIMB_PROSTHESIS.search(text) and _PROSTHETIC_CONTROL.search(seg_text):
+            # "control training, picking up and releasing foam cubes" in a note about a
+            # body-powered arm: training in the prosthesis' use, not motor control of the limb
+            seg.code = "97761" if _FIRST_PROSTHETIC_VISIT.search(text) else "97763"
         if seg.code in _OT_EQUIVALENT and _is_ot_note(text):
             seg.code = _OT_EQUIVALENT[seg.code]  # "Eval 35 min" in an occupational therapy note
         kept.append(seg)
@@ -1339,6 +1352,17 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
 
 
 _NOT_A_GROUP = frozenset({"group"})
+#: a note about an upper-limb prosthesis, and an item training its control
+_UPPER_LIMB_PROSTHESIS = re.compile(
+    r"\btrans-?(?:radial|humeral)\b|\b(?:shoulder|wrist|elbow)\s+disarticulation|\bpartial\s+hand\b|\bupper[- ](?:limb|extremity)\s+(?:amput|prosthe|loss|difference)"
+    r"|\bmyoelectric\b|\bbody[- ]powered\b|\bterminal\s+device\b|\bsplit\s+hook\b",
+    re.IGNORECASE,
+)
+_PROSTHETIC_CONTROL = re.compile(
+    r"\bcontrol\s+training\b|\bprosthe\w*|\bTD\b|\bterminal\s+device\b|\bhook\b|\bmyo\b|\bsocket\b|\bharness\b|\bcable\b|\bgrip\s+(?:pattern|switch)",
+    re.IGNORECASE,
+)
+_FIRST_PROSTHETIC_VISIT = re.compile(r"\b(?:initial|first)\s+(?:prosthetic\s+)?(?:training\s+)?(?:session|visit|encounter|fitting)\b", re.IGNORECASE)
 _NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b", re.IGNORECASE)
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(

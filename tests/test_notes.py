@@ -665,3 +665,24 @@ def test_a_total_line_takes_in_the_lines_above_it():
 )
 def test_unbilled_time_table_services_and_block_times(note, expected):
     assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+
+
+def test_control_training_in_a_note_about_an_arm_prosthesis():
+    note = (
+        "OT - R transradial, body-powered, visit 5\n"
+        "Control training 15 min: picking up and releasing foam cubes and a paper cup without crushing it, opening at waist and mouth level\n"
+        "Scapular strengthening green band 3x12, 10 min"
+    )
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97763": 15, "97110": 10}
+    # without a prosthesis in the note, the same drill is motor-control training
+    stroke = "OT - L hemiparesis after stroke, visit 5\nGrasp/release training 15 min: picking up and releasing foam cubes and a paper cup without crushing it"
+    assert {i.code: i.minutes for i in analyze_note(stroke).items} == {"97112": 15}
+
+
+def test_a_sentence_that_is_only_a_time_times_the_one_before():
+    note = (
+        "Therapeutic exercise: AROM wrist flex/ext and sup/pro 2x10, then putty grip and pinch. Approximately 12 minutes.\n"
+        "Functional activity: The patient practiced turning a key in a lock board and twisting lids off jars of several sizes "
+        "while standing at the counter with the forearm in neutral. Approximately 10 minutes. [Corrected by OT: jars only.]"
+    )
+    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 12, "97530": 10}
