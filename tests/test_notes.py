@@ -661,9 +661,16 @@ def test_a_total_line_takes_in_the_lines_above_it():
         ("- resisted jaw isometrics open/close 5 x 5 sec ea\n- chin tucks 2x12, scap retraction RTB 2x15\n- ex time 16 min\n- pt educ: teeth apart reminders", {"97110": 16}),
         # the lines listed under a re-assessment header are the re-assessment
         ("OT note\nRe-assessment 30 min:\n grip L 18 -> 24 kg; 9HPT L 34 s -> 26 s\n COPM perf 3.8 -> 6.2\nWork simulation 15 min: carried a box of files to the shelf, 6 trips", {"97168": 30, "97530": 15}),
+        # a sentence that is only a time times the sentence before it
+        (
+            "Therapeutic exercise: AROM wrist flex/ext and sup/pro 2x10, then putty grip and pinch. Approximately 12 minutes.\n"
+            "Functional activity: The patient practiced turning a key in a lock board and twisting lids off jars of several sizes "
+            "while standing at the counter with the forearm in neutral. Approximately 10 minutes. [Corrected by OT: jars only.]",
+            {"97110": 12, "97530": 10},
+        ),
     ],
 )
-def test_unbilled_time_table_services_and_block_times(note, expected):
+def test_unbilled_time_table_services_block_times_and_time_sentences(note, expected):
     assert {i.code: i.minutes for i in analyze_note(note).items} == expected
 
 
@@ -678,11 +685,3 @@ def test_control_training_in_a_note_about_an_arm_prosthesis():
     stroke = "OT - L hemiparesis after stroke, visit 5\nGrasp/release training 15 min: picking up and releasing foam cubes and a paper cup without crushing it"
     assert {i.code: i.minutes for i in analyze_note(stroke).items} == {"97112": 15}
 
-
-def test_a_sentence_that_is_only_a_time_times_the_one_before():
-    note = (
-        "Therapeutic exercise: AROM wrist flex/ext and sup/pro 2x10, then putty grip and pinch. Approximately 12 minutes.\n"
-        "Functional activity: The patient practiced turning a key in a lock board and twisting lids off jars of several sizes "
-        "while standing at the counter with the forearm in neutral. Approximately 10 minutes. [Corrected by OT: jars only.]"
-    )
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 12, "97530": 10}
