@@ -38,11 +38,11 @@ _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
-    r"|[\s-]*rule\b|\s*(?:late|early)\b",
+    r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)",
     re.IGNORECASE,
 )  # ... a home prescription ("walk 10 min 3x/day", "10 min BID") or a wait for symptoms to
 # settle ("sat EOB 3 min for the dizziness to pass"), the billing rule ("8 min rule: 24 TE / ..."),
-# or a late arrival ("arrived 10 min late")
+# a late arrival ("arrived 10 min late"), or something before the session ("fed 30 min prior")
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
@@ -294,13 +294,13 @@ def _is_bare_header(line: str) -> bool:
     return bool(words) and bool(pats["block_name"].match(words)) and (line.rstrip().endswith(":") or bool(minutes_in(line)) or bool(pats["code"].search(line)))
 
 
-def _is_caps_label(line: str) -> bool:
-    """Two or more words in capitals and then the block's time, nothing after it."""
+def _is_caps_label(line: str, fewest: int = 2) -> bool:
+    """Words in capitals (two or more, or ``fewest``) and then the block's time, nothing after it."""
     mins = minutes_in(line)
     if len(mins) != 1 or line[mins[0][1] :].strip(" .)"):
         return False
     words = re.findall(r"[A-Za-z]+", line[: mins[0][0]])
-    return len(words) >= 2 and all(w.isupper() for w in words)
+    return len(words) >= fewest and all(w.isupper() for w in words) and len("".join(words)) >= 4
 
 
 _CODE_TOTAL = re.compile(
@@ -846,7 +846,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if _is_bare_header(piece):
                 block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece), header_code=header_code(piece))
                 block_head.block = block_head
-                block_open = piece.rstrip().endswith(":")  # a list header takes unindented lines too
+                # a list header takes unindented lines too, and so does a timed heading in
+                # capitals ("THER EX 9:10-9:30" over its exercises)
+                block_open = piece.rstrip().endswith(":") or _is_caps_label(piece.strip(" \t-*\u2022:"), 1)
                 block = []
                 segments.append(block_head)
                 continue
@@ -1294,6 +1296,10 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = other
         elif s.other_service:
             seg.code = s.other_service
+        elif seg.block is seg and seg.minutes is not None and seg.header_code in THREE and _untimed_run_of(seg.header_code, kept):
+            # "SLS on Airex EO/EC 4x30s ... \nNMR 10'": a block's name and time closing its
+            # untimed lines
+            seg.code = seg.header_code
         else:
             continue
         # a block headed by a neighbouring service whose cues it holds is that service
@@ -1316,6 +1322,11 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             # "control training, picking up and releasing foam cubes" in a note about a
             # body-powered arm: training in the prosthesis' use, not motor control of the limb
             seg.code = "97761" if _FIRST_PROSTHETIC_VISIT.search(text) else "97763"
+        eval_time = _EVALUATION_TIME.search(seg_text)
+        if eval_time and _NEXT_TO_EVALUATION.search(seg_text, max(0, eval_time.start() - 14), eval_time.start()):
+            eval_time = None  # "Treatment after re-eval 15 min:" times the treatment
+        if eval_time and seg.minutes == int(eval_time.group(2)) and header_code(eval_time.group(1)) in _EVALUATIONS:
+            seg.code = header_code(eval_time.group(1))  # "... 30s chair stand 13. Re-eval 25 min.": the time is the re-evaluation's
         if seg.code in _OT_EQUIVALENT and _is_ot_note(text):
             seg.code = _OT_EQUIVALENT[seg.code]  # "Eval 35 min" in an occupational therapy note
         kept.append(seg)
@@ -1351,7 +1362,21 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
     return merged
 
 
+def _untimed_run_of(code: str, kept: list[Segment]) -> bool:
+    """The lines kept last, back to a timed one, include untimed lines of ``code``."""
+    for seg in reversed(kept):
+        if seg.minutes is not None:
+            return False
+        if seg.code == code and seg.block is None:
+            return True
+    return False
+
+
 _NOT_A_GROUP = frozenset({"group"})
+_NEXT_TO_EVALUATION = re.compile(r"\b(?:after|post|following|before|prior\s+to|then|w/o|without)\s*(?:the\s+)?$", re.IGNORECASE)
+_EVALUATION_TIME = re.compile(
+    r"\b(re-?eval(?:uation)?|eval(?:uation)?|re-?assessment)\b[^.;\n\d]{0,25}?(\d{1,3})\s*(?:minutes|mins?)\b", re.IGNORECASE
+)
 #: a note about an upper-limb prosthesis, and an item training its control
 _UPPER_LIMB_PROSTHESIS = re.compile(
     r"\btrans-?(?:radial|humeral)\b|\b(?:shoulder|wrist|elbow)\s+disarticulation|\bpartial\s+hand\b|\bupper[- ](?:limb|extremity)\s+(?:amput|prosthe|loss|difference)"
@@ -1366,7 +1391,7 @@ _FIRST_PROSTHETIC_VISIT = re.compile(r"\b(?:initial|first)\s+(?:prosthetic\s+)?(
 _NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b", re.IGNORECASE)
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
-    r"[\s\-*\u2022]*(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain)\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
+    r"[\s\-*\u2022]*(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain|state(?=\s*:))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
     re.IGNORECASE,
 )
 #: an item told as an earlier visit's ("Per last visit 02/06: pt performed ...", "Prior session: ...")
@@ -1538,9 +1563,10 @@ def _in_group(s: Suggestion, seg_text: str) -> bool:
 
 
 #: a group named as such: not only another patient passing by ("navigating around another pt")
-#: words that place a line in a group ("3 pts" after "up", "down", "by" or "+" is a score's points)
+#: words that place a line in a group ("3 pts" after "up", "down", "by" or "+" is a score's points,
+#: and "3 pts of contact" a way to climb)
 _GROUP_SETTING = re.compile(
-    r"\b(?:group|grp|class|concurrent(?:ly)?|(?<!up\s)(?<!down\s)(?<!by\s)(?<!\+)\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b",
+    r"\b(?:group|grp|class|concurrent(?:ly)?|(?<!up\s)(?<!down\s)(?<!by\s)(?<!\+)\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b(?!\s*of\s+contact)",
     re.IGNORECASE,
 )
 

@@ -35,6 +35,8 @@ MINUTES = [
     ("walked 6 min while HR monitored", 6),
     ("walking plan reviewed: 30 min, 2x/wk with a friend", None),  # a home prescription
     ("arrived 10 min late, SOB from the parking lot", None),  # a late arrival
+    ("State: quiet alert, fed 30 min prior", None),  # before the session
+    ("MHP 10 min prior to ex", 10),
     ("standing tolerance 8 min before rest", None),  # how long the patient lasted, not a service's time
     ("sitting tolerance: ~20 min", None),
 ]
@@ -667,6 +669,16 @@ def test_a_total_line_takes_in_the_lines_above_it():
             "Functional activity: The patient practiced turning a key in a lock board and twisting lids off jars of several sizes "
             "while standing at the counter with the forearm in neutral. Approximately 10 minutes. [Corrected by OT: jars only.]",
             {"97110": 12, "97530": 10},
+        ),
+        # a block's name and time closing its untimed lines
+        ("- Bike 10 min RPE 12\n- calf raises 3x15, SL heel lower 2x10\nTE total 22'\n- SLS on Airex EO/EC 4x30s, SEBT reach x8\nNMR 9'\nA: tolerating", {"97110": 22, "97112": 9}),
+        # a timed heading in capitals takes the unindented lines below it
+        ("MANUAL 9:02-9:10\nSTM T-spine paraspinals, pec minor release\nTHER EX 9:10-9:28\nprone Y/T 2x8\nband pull-apart RTB 3x12\ndoorway pec stretch 3x30s", {"97140": 8, "97110": 18}),
+        # the time a sentence gives the re-evaluation is the re-evaluation's, and "3 pts of contact" is a way to climb
+        (
+            "Progress re-eval, visit 12.\nObj: knee ROM 0-128, quad 4/5, 30s chair stand 13. Re-eval 25 min.\n"
+            "Ther act 14 min: tall kneel to stand x5; climbed a 6-rung ladder x4 carrying a 10# tool bag, cues for 3 pts of contact.",
+            {"97164": 25, "97530": 14},
         ),
     ],
 )
