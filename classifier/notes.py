@@ -1325,8 +1325,9 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         eval_time = _EVALUATION_TIME.search(seg_text)
         if eval_time and _NEXT_TO_EVALUATION.search(seg_text, max(0, eval_time.start() - 14), eval_time.start()):
             eval_time = None  # "Treatment after re-eval 15 min:" times the treatment
-        if eval_time and seg.minutes == int(eval_time.group(2)) and header_code(eval_time.group(1)) in _EVALUATIONS:
-            seg.code = header_code(eval_time.group(1))  # "... 30s chair stand 13. Re-eval 25 min.": the time is the re-evaluation's
+        if eval_time and seg.code not in _EVALUATION_CODES and seg.minutes == int(eval_time.group(2)) and header_code(eval_time.group(1)) in _EVALUATIONS:
+            # "... 30s chair stand 13. Re-eval 25 min.": the time is the re-evaluation's
+            seg.code = _refined(header_code(eval_time.group(1)), seg_text, text)  # type: ignore[arg-type]
         if seg.code in _OT_EQUIVALENT and _is_ot_note(text):
             seg.code = _OT_EQUIVALENT[seg.code]  # "Eval 35 min" in an occupational therapy note
         kept.append(seg)
