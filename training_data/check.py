@@ -104,6 +104,12 @@ VOICES = {
     "pediatric_oncology",
     "lower_limb_amputee_inpatient",
     "fnd_clinic",
+    "osteoporosis_bone_health",
+    "hypermobility_eds_clinic",
+    "pediatric_torticollis_infant",
+    "military_trainee_clinic",
+    "workers_comp_case_managed",
+    "breast_cancer_rehab",
 }
 HARD_KINDS = {
     "intent-flip",
