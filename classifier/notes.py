@@ -1597,6 +1597,35 @@ def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals) -> list[
     return out
 
 
+_AQUATIC_NOTE = re.compile(r"\baquatic|\bpool\b|\b97113\b|\bin\s+(?:the\s+)?water\b", re.IGNORECASE)
+_ON_LAND = re.compile(r"\b(?:dry\s+)?land\b|\bout\s+of\s+(?:the\s+)?(?:pool|water)\b|\b(?:after|following)\s+(?:the\s+)?pool\b", re.IGNORECASE)
+
+
+def _pool_session_at(text: str, at: int) -> bool:
+    """The aquatic mention at ``at`` titles the note (its first line) or times a session in the
+    water ("Pool 20 min: ...", "x35min in pool"), not a plan or a swim at home."""
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    line = text[a : b if b >= 0 else len(text)]
+    if _PLAN_LINE.match(line) or re.match(r"\W*(?:s|subj|subjective|p|plan|hx|history|pmh)\s*:", line, re.IGNORECASE):
+        return False
+    return not text[:a].strip() or bool(minutes_in(line))
+
+
+def _in_the_pool(text: str, segs: list[Segment]) -> list[Segment]:
+    """In an aquatic therapy note, the exercise, balance, activity and walking lines before the
+    note turns to land ("Land:", "Then on land 10 min: ...") were done in the water: 97113."""
+    first = next((m for m in _AQUATIC_NOTE.finditer(text) if _pool_session_at(text, m.start())), None)
+    if first is None:
+        return segs
+    land = _ON_LAND.search(text, first.start())
+    land_at = land.start() if land else len(text)
+    for g in segs:
+        if g.code in THREE + ("97116",) and first.start() <= g.end and g.start < land_at and not _ON_LAND.search(text, g.start, g.end):
+            g.code = "97113"
+    return segs
+
+
 def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
     """In a group-therapy note, the exercise and activities described belong to the group
     session unless they form a coded block of their own or the line (or its block header) marks
@@ -1707,6 +1736,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs = classify_segments(text, segs, model)
     segs = _drop_preamble(text, segs)
     segs = _drop_eval_findings(text, segs, totals)
+    segs = _in_the_pool(text, segs)
     segs = _fold_into_group(text, segs)
     if _WITHHELD.search(text):
         # "Rx withheld - not safe to exercise today": what the note describes without a time

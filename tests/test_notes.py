@@ -697,3 +697,16 @@ def test_control_training_in_a_note_about_an_arm_prosthesis():
     stroke = "OT - L hemiparesis after stroke, visit 5\nGrasp/release training 15 min: picking up and releasing foam cubes and a paper cup without crushing it"
     assert {i.code: i.minutes for i in analyze_note(stroke).items} == {"97112": 15}
 
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # exercise in the water is aquatic therapy, until the note turns to land
+        ("Aquatic PT, 1:1\nWater walking 4 directions 10 min, hip abd at wall 2x15, SLS holding rail 3x20s\nTotal 30 min in water\nLand: bridges 3x12 - 8 min", {"97113": 30, "97110": 8}),
+        # a swim at home or a plan for the pool makes no aquatic session
+        ("S: swam 20 min in the pool Sat, no pain\nBridges 3x12, clams 3x15 - 12 min\nSLS on foam 4x20s - 8 min\nP: add pool walking next wk", {"97110": 12, "97112": 8}),
+    ],
+)
+def test_an_aquatic_session_and_its_land_part(note, expected):
+    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
