@@ -1621,6 +1621,9 @@ def _in_the_pool(text: str, segs: list[Segment]) -> list[Segment]:
     land = _ON_LAND.search(text, first.start())
     land_at = land.start() if land else len(text)
     for g in segs:
+        named = g.header_code or (g.block.header_code if g.block is not None else None)
+        if named not in (None, "97113"):
+            continue  # a block of its own after the pool's ("[x] Ther Ex 0930-0940: bike 8 min")
         if g.code in THREE + ("97116",) and first.start() <= g.end and g.start < land_at and not _ON_LAND.search(text, g.start, g.end):
             g.code = "97113"
     return segs
