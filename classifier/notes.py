@@ -51,7 +51,7 @@ _REST_AFTER = re.compile(
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
-    r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
+    r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+)$",
     re.IGNORECASE,
@@ -60,7 +60,7 @@ _NOT_SPENT = re.compile(
 
 # text just before a time that is the visit's length, not an intervention's: "Visit time
 # 1330-1445", "seen in home, visit 10:40 to 11:25", "Visit 0930-1030 at home"
-_VISIT_BEFORE = re.compile(r"\bvisit(?:\s+(?:time|length|duration))?\s*[:=\-]?\s*(?:from\s+)?$", re.IGNORECASE)
+_VISIT_BEFORE = re.compile(r"\bvisit(?:\s+(?:time|length|duration))?\s*[:=\-]?\s*(?:from\s+)?$|\bTI\s*[:=]?\s*$", re.IGNORECASE)
 _VISIT_WORD = re.compile(r"visit|session|appt|appointment", re.IGNORECASE)
 _VISIT_AFTER = re.compile(r"\s*(?:-\s*)?(?:session|visit|appt|appointment)\b", re.IGNORECASE)  # "seen for 60 min session"
 
@@ -805,7 +805,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if pb <= pa or pctx != "performed":
                 continue
             piece = text[pa:pb]
-            visit = minutes_in(piece, visit=True) if _VISIT_WORD.search(piece) else []
+            visit = minutes_in(piece, visit=True) if _VISIT_WORD.search(piece) or _IN_OUT.search(piece) else []
             if visit and totals.treatment is None:
                 totals.treatment = visit[0][2]  # the visit's length, not an intervention's
             if _is_billing_line(piece) and not _heads_indented_lines(text, lb, piece):
@@ -890,6 +890,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 # "Gait | 0927 | 0940 | RW 2x75ft CGA": the row's time is from its start to its stop
                 span = minutes_in(f"{cells[table_clock[0]]}-{cells[table_clock[1]]}")
                 new = [Segment(pa, pb, span[0][2] if len(span) == 1 and 0 < span[0][2] <= 240 else None, _units(piece))]
+            if cells is not None and table_col is not None and table_col < len(cells) and _words_not_time(cells[table_col]):
+                cells = None  # "Pre-HD | standing at rail ... - 8 min |": words in the time column, the row times itself
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) > 1:
                 new = [Segment(pa, pb, None, _units(piece))]  # a table row is one item; its time is in the column
             if cells is not None and table_col is not None and table_col < len(cells) and len(new) == 1:
@@ -984,6 +986,11 @@ def _table_cells(piece: str, shape: tuple[bool, bool, int]) -> list[str] | None:
 
 _START_HEADS = frozenset({"start", "start time", "begin", "time in", "in"})
 _STOP_HEADS = frozenset({"stop", "stop time", "end", "end time", "finish", "time out", "out"})
+
+
+def _words_not_time(cell: str) -> bool:
+    """A time column's cell holding words and no time ("pre-hd", "on hd 1st hr")."""
+    return bool(re.search(r"[a-z]{2}", cell)) and not minutes_in(cell) and not minutes_in(cell + " min") and not _LEADING_NUMBER.match(cell)
 
 
 def _clock_columns(cells: list[str]) -> tuple[int, int] | None:

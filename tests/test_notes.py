@@ -36,6 +36,8 @@ MINUTES = [
     ("walking plan reviewed: 30 min, 2x/wk with a friend", None),  # a home prescription
     ("arrived 10 min late, SOB from the parking lot", None),  # a late arrival
     ("State: quiet alert, fed 30 min prior", None),  # before the session
+    ("AM stiffness ~90 min, pain 4/10", None),  # a symptom's duration
+    ("HH visit, TI 0900 TO 0945, pt homebound", None),  # the visit's time in and out
     ("MHP 10 min prior to ex", 10),
     ("standing tolerance 8 min before rest", None),  # how long the patient lasted, not a service's time
     ("sitting tolerance: ~20 min", None),
@@ -670,6 +672,8 @@ def test_a_total_line_takes_in_the_lines_above_it():
             "while standing at the counter with the forearm in neutral. Approximately 10 minutes. [Corrected by OT: jars only.]",
             {"97110": 12, "97530": 10},
         ),
+        # words in a table's time column ("Pre-HD", "On HD 1st hr"): each row times itself
+        ("Time | Activity | Vitals\nPre-HD | tandem stance 3x20s, SLS w/ fingertip support 4x10s - 8 min | BP 150/84\nOn HD 1st hr | bike pedals lvl 2, 20 min, 45-50 rpm | BP 138/78", {"97112": 8, "97110": 20}),
         # a block's name and time closing its untimed lines
         ("- Bike 10 min RPE 12\n- calf raises 3x15, SL heel lower 2x10\nTE total 22'\n- SLS on Airex EO/EC 4x30s, SEBT reach x8\nNMR 9'\nA: tolerating", {"97110": 22, "97112": 9}),
         # a timed heading in capitals takes the unindented lines below it
