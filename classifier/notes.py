@@ -796,8 +796,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             part_ctx = table.context_of[header]
             is_block = part_ctx == "performed" and bool(pats["block_name"].match(header))
             pos = hs if is_block else he + (1 if line[he : he + 1] == ":" else 0)
-            if hs == 0 or not line[:hs].strip():
-                ctx = part_ctx
+            if (hs == 0 or not line[:hs].strip()) and not (header in table.one_line and line[he:].strip(" :-")):
+                ctx = part_ctx  # (not "Dx: R RC repair, 16 wk": its field ends with the line)
                 sticky = not line[pos:].strip(" :-")
         parts.append((pos, len(line), part_ctx, True))
         for p0, p1, pctx, _last in parts:

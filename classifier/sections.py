@@ -31,6 +31,7 @@ class SectionTable:
     regex: re.Pattern[str]
     context_of: dict[str, str]  # header (lowercase) -> context
     name_of: dict[str, str]  # header (lowercase) -> section name
+    one_line: frozenset[str] = frozenset()  # fields that end with their line when text follows them
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +55,7 @@ def section_table() -> SectionTable:
         r"[ \t\-*\u2022]*"
         rf"(?P<h>(?:{word_alt})(?=(?:\s*\((?![^()\n]*\d\s*(?:min|mins|minutes|hrs?|')(?![a-z]))[^()\n]{{1,24}}\))?\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
     )
-    return SectionTable(re.compile(pattern, re.IGNORECASE), context_of, name_of)
+    return SectionTable(re.compile(pattern, re.IGNORECASE), context_of, name_of, frozenset(conf.get("one_line_fields", ())))
 
 
 _HEADER_SITES = re.compile(r"\n|[.!?]\s")

@@ -674,6 +674,8 @@ def test_a_total_line_takes_in_the_lines_above_it():
         ),
         # words in a table's time column ("Pre-HD", "On HD 1st hr"): each row times itself
         ("Time | Activity | Vitals\nPre-HD | tandem stance 3x20s, SLS w/ fingertip support 4x10s - 8 min | BP 150/84\nOn HD 1st hr | bike pedals lvl 2, 20 min, 45-50 rpm | BP 138/78", {"97112": 8, "97110": 20}),
+        # a diagnosis field ends with its line: the bullets below it are the session
+        ("Dx: R RC repair, 16 wk post-op.\n- Pain 1/10 at rest\n- Supine arm series in straps: pull-downs, triceps press 2x10 ea x12min\n- Reformer quadruped, carriage nudged unpredictably, hold scap set 5x20s x10min", {"97110": 12, "97112": 10}),
         # a block's name and time closing its untimed lines
         ("- Bike 10 min RPE 12\n- calf raises 3x15, SL heel lower 2x10\nTE total 22'\n- SLS on Airex EO/EC 4x30s, SEBT reach x8\nNMR 9'\nA: tolerating", {"97110": 22, "97112": 9}),
         # a timed heading in capitals takes the unindented lines below it
