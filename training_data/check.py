@@ -110,6 +110,12 @@ VOICES = {
     "military_trainee_clinic",
     "workers_comp_case_managed",
     "breast_cancer_rehab",
+    "overhead_athlete_throwing",
+    "acute_stroke_unit",
+    "home_health_ot",
+    "pilates_reformer_clinic",
+    "ataxia_clinic",
+    "dialysis_chairside",
 }
 HARD_KINDS = {
     "intent-flip",
