@@ -234,7 +234,7 @@ def _header_words(fragment: str) -> str:
     words = pats["units"].sub(" ", words)
     words = re.sub(r"\[\s*[xX\u2713\u2714 ]?\s*\]", " ", words)
     words = re.sub(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+", " ", words)
-    words = re.sub(r"[\[\]()#:;,|=@~.\u2013\u2014]+|(?<![A-Za-z])-+|-+(?![A-Za-z])", " ", words)  # keeps "re-education"
+    words = re.sub(r"[\[\]()#:;,|=@~._\u2013\u2014]+|(?<![A-Za-z])-+|-+(?![A-Za-z])", " ", words)  # keeps "re-education"
     return " ".join(words.split()).lower()
 
 
@@ -670,6 +670,8 @@ _ABOVE_TIME = re.compile(
     re.IGNORECASE,
 )
 _ABOVE_MAX = 6
+#: a line that is only a time ("(18 minutes).", "~12 min") times the untimed lines above it
+_ALONE_TIME = re.compile(r"\s*[\[(]?\s*(?:~\s*|about\s+|approx\.?\s*)?(\d{1,3})\s*(?:minutes|mins?|')\s*[\])]?\s*\.?\s*", re.IGNORECASE)
 
 
 _TIME_WORDS = frozenset({"time", "total", "tx", "min", "mins", "minutes"})
@@ -866,7 +868,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                     cells = None  # a line of prose under a table aligned with spaces ends it
             if cells is None:
                 table_col, table_clock, table_shape = None, None, (False, False, 0)
-            above = _ABOVE_TIME.match(piece)
+            above = _ABOVE_TIME.match(piece) or _ALONE_TIME.fullmatch(piece)
             named_time = _named_time(piece) if above is None else None
             if above is not None or named_time is not None:
                 # "(above ~10 min)", "(above incl in 12 min)", "ex time 18 min": the time of the

@@ -676,6 +676,10 @@ def test_a_total_line_takes_in_the_lines_above_it():
         ("Time | Activity | Vitals\nPre-HD | tandem stance 3x20s, SLS w/ fingertip support 4x10s - 8 min | BP 150/84\nOn HD 1st hr | bike pedals lvl 2, 20 min, 45-50 rpm | BP 138/78", {"97112": 8, "97110": 20}),
         # a diagnosis field ends with its line: the bullets below it are the session
         ("Dx: R RC repair, 16 wk post-op.\n- Pain 1/10 at rest\n- Supine arm series in straps: pull-downs, triceps press 2x10 ea x12min\n- Reformer quadruped, carriage nudged unpredictably, hold scap set 5x20s x10min", {"97110": 12, "97112": 10}),
+        # a line that is only a time times the untimed line above it
+        ("Sitting EOM w/o back support, reaching across midline to targets, ball toss w/ perturbations at shoulders\n(16 minutes).\nBridges 3x12 - 8 min", {"97112": 16, "97110": 8}),
+        # a ticked template header with blanks before its time still heads the lines under it
+        ("[x] Therapeutic Exercise (97110) ___12 min\n    SLS on foam EC 4x20s, tandem walk w/ head turns x4\n[x] Manual Therapy (97140) ___8 min\n    suboccipital release", {"97112": 12, "97140": 8}),
         # a block's name and time closing its untimed lines
         ("- Bike 10 min RPE 12\n- calf raises 3x15, SL heel lower 2x10\nTE total 22'\n- SLS on Airex EO/EC 4x30s, SEBT reach x8\nNMR 9'\nA: tolerating", {"97110": 22, "97112": 9}),
         # a timed heading in capitals takes the unindented lines below it
