@@ -735,6 +735,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     table_shape = (False, False, 0)  # the header row's (leading pipe, aligned with spaces, cells)
     table_clock: tuple[int, int] | None = None  # a table's start and stop columns ("Svc | Start | Stop")
     listed_until = -1  # the end of an item whose details are listed under it
+    caps_open = False  # the current block's heading is in capitals and timed ("THER EX 9:10-9:30")
     charges = False  # inside a charge-capture block
     spans = _line_spans(text, 0, len(text))
     log = _time_log(text, spans)
@@ -850,7 +851,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 block_head.block = block_head
                 # a list header takes unindented lines too, and so does a timed heading in
                 # capitals ("THER EX 9:10-9:30" over its exercises)
-                block_open = piece.rstrip().endswith(":") or _is_caps_label(piece.strip(" \t-*\u2022:"), 1)
+                block_open = piece.rstrip().endswith(":")
+                caps_open = not block_open and _is_caps_label(piece.strip(" \t-*\u2022:"), 1)  # (up to a line timed on its own)
                 block = []
                 segments.append(block_head)
                 continue
@@ -907,7 +909,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             head = _header_prefix(piece)
             # an indented line keeps its block even with a timed label ("  NuStep L4 8 min - same");
             # a coded header ("NMR 10 min - ...") opens a block of its own
-            member = block is not None and block_head is not None and (continuation or block_open) and (
+            # (a labelled line timed on its own, "Tx after re-eval: ... 10 min.", ends a heading's block)
+            timed_own = bool(re.match(r"\s*[A-Za-z][\w /&+-]{1,30}:", piece)) and any(sg.minutes is not None and not sg.weak_minutes for sg in new)
+            member = block is not None and block_head is not None and (continuation or block_open or caps_open and not timed_own) and (
                 head is None or (continuation and header_code(head[1]) is None)
             )
             if member:

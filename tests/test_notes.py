@@ -680,6 +680,12 @@ def test_a_total_line_takes_in_the_lines_above_it():
         ("Sitting EOM w/o back support, reaching across midline to targets, ball toss w/ perturbations at shoulders\n(16 minutes).\nBridges 3x12 - 8 min", {"97112": 16, "97110": 8}),
         # a ticked template header with blanks before its time still heads the lines under it
         ("[x] Therapeutic Exercise (97110) ___12 min\n    SLS on foam EC 4x20s, tandem walk w/ head turns x4\n[x] Manual Therapy (97140) ___8 min\n    suboccipital release", {"97112": 12, "97140": 8}),
+        # a heading in capitals takes its lines up to a labelled line timed on its own; revised goals are goals
+        (
+            "RE-EVALUATION (30 min)\nBBS 38/56 -> 43/56, TUG 19.2 s -> 15.8 s\nGoals revised (see goal sheet): sit in chair 30 min for meals\n"
+            "Tx after re-eval: tandem stance in // bars 3x30s, weight shifts on foam, 10 min.",
+            {"97164": 30, "97112": 10},
+        ),
         # a block's name and time closing its untimed lines
         ("- Bike 10 min RPE 12\n- calf raises 3x15, SL heel lower 2x10\nTE total 22'\n- SLS on Airex EO/EC 4x30s, SEBT reach x8\nNMR 9'\nA: tolerating", {"97110": 22, "97112": 9}),
         # a timed heading in capitals takes the unindented lines below it
