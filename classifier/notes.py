@@ -1475,6 +1475,30 @@ _EVALUATIONS = frozenset({"97161-97163", "97164", "97165-97167", "97168"})
 _HEADER_DECIDES = frozenset({"97113", "97750"}) | _EVALUATIONS
 
 
+_EVALUATION_TOTAL = re.compile(
+    r"\b(re-?eval(?:uation)?|eval(?:uation)?|re-?assessment)\s+(?:total|time)\s*(?:was\s+)?[:=]?\s*(\d{1,3})\s*(?:minutes|mins?)\b", re.IGNORECASE
+)
+
+
+def _evaluation_time_stated(text: str, items: list[LineItem]) -> list[LineItem]:
+    """An evaluation's time stated anywhere in the note, its assessment included ("... High
+    complexity (97163). Eval total 60 min."), when no evaluation item has minutes yet."""
+    if any(i.code in _EVALUATION_CODES and i.minutes is not None for i in items):
+        return items
+    m = _EVALUATION_TOTAL.search(text)
+    if m is None or not 0 < int(m.group(2)) <= 240:
+        return items
+    code = _refined(header_code(m.group(1)) or "", m.group(0), text)
+    if code in _OT_EQUIVALENT and _is_ot_note(text):
+        code = _OT_EQUIVALENT[code]
+    if code not in _EVALUATION_CODES:
+        return items
+    same = next((i for i in items if i.code in _EVALUATION_CODES), None)
+    if same is not None:
+        return [LineItem(i.code, int(m.group(2)), i.start, i.end, i.suggestion) if i is same else i for i in items]
+    return [*items, LineItem(code, int(m.group(2)), m.start(), m.end(), None)]
+
+
 def _billed_to_content(items: list[LineItem], billed: dict[str, int]) -> list[LineItem]:
     """A ticked code with minutes ("[x] 97110 Ther Ex 15 min") that no block was coded as, in a
     note where exactly one timed item has no minutes: the box timed that block, which its
@@ -1578,9 +1602,9 @@ def _in_group(s: Suggestion, seg_text: str) -> bool:
 
 #: a group named as such: not only another patient passing by ("navigating around another pt")
 #: words that place a line in a group ("3 pts" after "up", "down", "by" or "+" is a score's points,
-#: and "3 pts of contact" a way to climb)
+#: "3 pts of contact" a way to climb, and a group home a place to live)
 _GROUP_SETTING = re.compile(
-    r"\b(?:group|grp|class|concurrent(?:ly)?|(?<!up\s)(?<!down\s)(?<!by\s)(?<!\+)\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b(?!\s*of\s+contact)",
+    r"\b(?:group(?![\s-]*(?:home|homes|living|residence)\b)|grp|class|concurrent(?:ly)?|(?<!up\s)(?<!down\s)(?<!by\s)(?<!\+)\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b(?!\s*of\s+contact)",
     re.IGNORECASE,
 )
 
@@ -1596,7 +1620,8 @@ def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals) -> list[
     """In a note that times an evaluation, its tests and measures are part of it: lines with no
     time, dose or units report its findings, and a test not billed as one (no "97750", FCE or
     performance test named) is no separate service."""
-    if not any(g.code in _EVALUATION_CODES and g.minutes is not None for g in segs) and not _EVALUATION_CODES & set(totals.by_code):
+    timed = any(g.code in _EVALUATION_CODES and g.minutes is not None for g in segs) or _EVALUATION_CODES & set(totals.by_code)
+    if not timed and not _EVALUATION_TOTAL.search(text):
         return segs
     out = []
     for g in segs:
@@ -1795,6 +1820,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
             # a tally names a service the text runs into another block ("Transfers 14 min, gait
             # 12 min, exercise 13 min" under one narrative paragraph): the tally documents it
             items.append(LineItem(code, minutes, *totals.by_code_at[code]))
+    items = _evaluation_time_stated(text, items)
     items = _billed_to_content(items, billed)
     items = _fill_from_total(items, totals, weak_only)
     # an evaluation named without its complexity or a time ("FOTO 58 (IE 41)", "PN at visit

@@ -141,6 +141,7 @@ def test_group_cues_need_a_group(parse, text, group):
         ("headache up 3 pts after the bike test", "group", False),  # a score's points, not three patients
         ("circuit class, 4 pts, 1 PT", "group", True),
         ("soft tissue mob to adductor group", "group", False),  # a muscle group
+        ("staff from his group home present for transfers", "group", False),  # where he lives
         ("wringing a wet towel, opening jars, turning a key in the lock board", "functional_task", True),
     ],
 )

@@ -686,6 +686,14 @@ def test_a_total_line_takes_in_the_lines_above_it():
             "Tx after re-eval: tandem stance in // bars 3x30s, weight shifts on foam, 10 min.",
             {"97164": 30, "97112": 10},
         ),
+        # an evaluation's time stated in its assessment; the findings are the evaluation
+        (
+            "PT INITIAL EVALUATION\nMMT L quad 3/5, L hip ext 3-/5\n6MWT 248 m w/ SPC, RPE 15\nStairs: step-to w/ rail\n"
+            "Assessment: new weakness L LE, fall risk. High complexity. Eval total 55 min.\nPlan: 1x/wk x 8 wks",
+            {"97163": 55},
+        ),
+        # a group home is where the patient lives, not group therapy
+        ("Sit<>stand w/c to walker x4, practising for the bathroom at his group home, min A - 6 min\nGroup home staff present for transfers", {"97530": 6}),
         # a block's name and time closing its untimed lines
         ("- Bike 10 min RPE 12\n- calf raises 3x15, SL heel lower 2x10\nTE total 22'\n- SLS on Airex EO/EC 4x30s, SEBT reach x8\nNMR 9'\nA: tolerating", {"97110": 22, "97112": 9}),
         # a timed heading in capitals takes the unindented lines below it
