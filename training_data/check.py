@@ -116,6 +116,12 @@ VOICES = {
     "pilates_reformer_clinic",
     "ataxia_clinic",
     "dialysis_chairside",
+    "pediatric_feeding_ot",
+    "spine_postop_inpatient",
+    "office_ergonomics_clinic",
+    "adult_cp_transition",
+    "post_polio_clinic",
+    "youth_gymnastics_cheer",
 }
 HARD_KINDS = {
     "intent-flip",
