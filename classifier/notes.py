@@ -671,7 +671,7 @@ _ABOVE_TIME = re.compile(
 )
 _ABOVE_MAX = 6
 #: a line that is only a time ("(18 minutes).", "~12 min") times the untimed lines above it
-_ALONE_TIME = re.compile(r"\s*[\[(]?\s*(?:~\s*|about\s+|approx\.?\s*)?(\d{1,3})\s*(?:minutes|mins?|')\s*[\])]?\s*\.?\s*", re.IGNORECASE)
+_ALONE_TIME = re.compile(r"\s*[\[(]?\s*(?:~\s*|about\s+|approx\.?\s*)?(\d{1,3})\s*(?:minutes?|mins?|')\s*[\])]?\s*\.?\s*", re.IGNORECASE)
 
 
 _TIME_WORDS = frozenset({"time", "total", "tx", "min", "mins", "minutes"})
@@ -1107,7 +1107,7 @@ _INLINE_BLOCK = re.compile(r"(?<=[.;])\s+(?=\S)")
 def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     line = text[a:b]
     starts = [0] + [
-        m.end() for m in _INLINE_BLOCK.finditer(line) if _header_prefix(line[m.end() :]) is not None and not _ONLY_TIME.fullmatch(line[m.end() :])
+        m.end() for m in _INLINE_BLOCK.finditer(line) if _header_prefix(line[m.end() :]) is not None and not _ALONE_TIME.fullmatch(line[m.end() :])
     ]  # (a closing "[22 min]" times the sentences before it)
     if len(starts) > 1 and _header_prefix(line) is not None:
         # several headed blocks on one line: "Ther act 15 min - ... . Gait 15 min - ..."
@@ -1157,7 +1157,6 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
 
 
-_ONLY_TIME = re.compile(r"\s*[\[(]?\s*~?\s*\d{1,3}\s*(?:min(?:ute)?s?|mins?\.?|')\s*[\])]?\s*\.?\s*", re.IGNORECASE)
 _BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
 _BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;]|\s(?:and\s+)?then\b")
@@ -1600,9 +1599,9 @@ def _in_group(s: Suggestion, seg_text: str) -> bool:
     )
 
 
-#: a group named as such: not only another patient passing by ("navigating around another pt")
-#: words that place a line in a group ("3 pts" after "up", "down", "by" or "+" is a score's points,
-#: "3 pts of contact" a way to climb, and a group home a place to live)
+#: a group named as such: not only another patient passing by ("navigating around another pt");
+#: "3 pts" after "up", "down", "by" or "+" is a score's points, "3 pts of contact" a way to climb,
+#: and a group home a place to live
 _GROUP_SETTING = re.compile(
     r"\b(?:group(?![\s-]*(?:home|homes|living|residence)\b)|grp|class|concurrent(?:ly)?|(?<!up\s)(?<!down\s)(?<!by\s)(?<!\+)\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b(?!\s*of\s+contact)",
     re.IGNORECASE,
