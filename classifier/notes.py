@@ -684,12 +684,12 @@ def _named_time(line: str) -> int | None:
     if len(mins) != 1 or len(line) > 40:
         return None
     words = _header_words(line).split()
+    named = len(words)
     while words and words[-1] in _TIME_WORDS:
         words.pop()
-    name = " ".join(words)
-    code = _conf()["block_codes"].get(name)
+    code = _conf()["block_codes"].get(" ".join(words))
     # (an evaluation's time is its own service: "Eval time 45 min" times no lines above it)
-    return mins[0][2] if code and code not in _EVALUATION_CODES and len(words) < len(_header_words(line).split()) else None
+    return mins[0][2] if code and code not in _EVALUATION_CODES and len(words) < named else None
 
 
 def _untimed_above(text: str, segments: list[Segment]) -> list[Segment]:
@@ -1334,10 +1334,10 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             # "control training, picking up and releasing foam cubes" in a note about a
             # body-powered arm: training in the prosthesis' use, not motor control of the limb
             seg.code = "97761" if _FIRST_PROSTHETIC_VISIT.search(text) else "97763"
-        eval_time = _EVALUATION_TIME.search(seg_text)
+        eval_time = _EVALUATION_TIME.search(seg_text) if seg.minutes is not None and seg.code not in _EVALUATION_CODES else None
         if eval_time and _NEXT_TO_EVALUATION.search(seg_text, max(0, eval_time.start() - 14), eval_time.start()):
             eval_time = None  # "Treatment after re-eval 15 min:" times the treatment
-        if eval_time and seg.code not in _EVALUATION_CODES and seg.minutes == int(eval_time.group(2)) and header_code(eval_time.group(1)) in _EVALUATIONS:
+        if eval_time and seg.minutes == int(eval_time.group(2)) and header_code(eval_time.group(1)) in _EVALUATIONS:
             # "... 30s chair stand 13. Re-eval 25 min.": the time is the re-evaluation's
             seg.code = _refined(header_code(eval_time.group(1)), seg_text, text)  # type: ignore[arg-type]
         if seg.code in _OT_EQUIVALENT and _is_ot_note(text):
@@ -1599,11 +1599,11 @@ def _in_group(s: Suggestion, seg_text: str) -> bool:
     )
 
 
-#: a group named as such: not only another patient passing by ("navigating around another pt");
-#: "3 pts" after "up", "down", "by" or "+" is a score's points, "3 pts of contact" a way to climb,
-#: and a group home a place to live
+#: a group named as such: not only another patient passing by ("navigating around another pt")
+#: (both uses also need a performed group cue, so the lexicon's decoys, "up 3 pts", "3 pts of
+#: contact", "group home", already keep those phrases out)
 _GROUP_SETTING = re.compile(
-    r"\b(?:group(?![\s-]*(?:home|homes|living|residence)\b)|grp|class|concurrent(?:ly)?|(?<!up\s)(?<!down\s)(?<!by\s)(?<!\+)\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b(?!\s*of\s+contact)",
+    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b",
     re.IGNORECASE,
 )
 

@@ -44,6 +44,11 @@ MINUTES = [
 ]
 
 
+def _by_code(note: str) -> dict[str, int | None]:
+    """The note's line items as ``{code: minutes}``."""
+    return {i.code: i.minutes for i in analyze_note(note).items}
+
+
 @pytest.mark.parametrize("text,minutes", MINUTES)
 def test_minutes_formats(text, minutes):
     got = minutes_in(text)
@@ -165,7 +170,7 @@ def test_parse_billed(billed, expected):
     ],
 )
 def test_block_minutes(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 @pytest.mark.parametrize(
@@ -308,7 +313,7 @@ def test_modifier_and_pair_warnings(note, fragment):
     ],
 )
 def test_minutes_from_summaries_totals_labels_and_blocks(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 @pytest.mark.parametrize(
@@ -328,7 +333,7 @@ def test_treatment_time_statements(note, treatment):
     from classifier.notes import segment_note
 
     assert segment_note(note)[1].treatment == treatment
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 20}
+    assert _by_code(note) == {"97110": 20}
 
 
 @pytest.mark.parametrize("signature", ["-- R. Okafor, PTA", "M. Lindqvist (Senior Physiotherapist)", "Dana Whitfield, PT, DPT", "A. Brandt, SPT / co-signed R. Diaz PT"])
@@ -372,7 +377,7 @@ def test_minutes_memo_keeps_only_short_texts():
     ],
 )
 def test_scanned_and_wrapped_lines(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 def test_readable_layout_keeps_every_offset():
@@ -393,7 +398,7 @@ def test_an_item_with_its_details_listed_below_is_one_item():
         "Card sort standing at the counter, 18 min:\n - sorted utensils into the drawer, reaching to the top shelf\n"
         " - carried 4 plates to the table, min A for balance\nTE 10 min: bridges 3x12"
     )
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97530": 18, "97110": 10}
+    assert _by_code(note) == {"97530": 18, "97110": 10}
 
 
 @pytest.mark.parametrize(
@@ -405,7 +410,7 @@ def test_an_item_with_its_details_listed_below_is_one_item():
     ],
 )
 def test_who_and_which_slot_are_not_items(first):
-    assert {i.code: i.minutes for i in analyze_note(first + "\nTE 15 min: bridges 3x12").items} == {"97110": 15}
+    assert _by_code(first + "\nTE 15 min: bridges 3x12") == {"97110": 15}
 
 
 def test_timed_total_written_the_other_way_round():
@@ -427,7 +432,7 @@ def test_timed_total_written_the_other_way_round():
     ],
 )
 def test_untimed_commentary_in_a_timed_note(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 def test_a_count_in_one_minute_is_a_rate():
@@ -451,7 +456,7 @@ def test_a_note_kept_as_a_time_log():
         "0836 Balance done. Cold pack to L knee, 10 min.\n"
         "0847 Pt left.\n"
     )
-    items = {i.code: i.minutes for i in analyze_note(note).items}
+    items = _by_code(note)
     assert items == {"97110": 22, "97112": 11, "97010": 10}
 
 
@@ -467,7 +472,7 @@ def test_a_note_kept_as_a_time_log():
     ],
 )
 def test_stamps_sessions_totals_and_other_patients(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 def test_min_a_is_an_assist_level_not_minutes():
@@ -478,7 +483,7 @@ def test_min_a_is_an_assist_level_not_minutes():
 def test_a_closing_total_sentence_is_the_lines_own_time():
     """"Ther ex: bike 5 min, bridges, clams. Total 15 min." times the block, not the visit."""
     note = "Ther ex: bike 5 min, bridges 3x12, clams 3x15. Total 15 min.\nSLS on foam EC 4x20s - 8 min"
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 15, "97112": 8}
+    assert _by_code(note) == {"97110": 15, "97112": 8}
 
 
 @pytest.mark.parametrize(
@@ -489,7 +494,7 @@ def test_a_closing_total_sentence_is_the_lines_own_time():
     ],
 )
 def test_one_on_one_after_a_group(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 def test_timed_lines_inside_a_session_header_keep_their_own_minutes():
@@ -501,14 +506,14 @@ def test_timed_lines_inside_a_session_header_keep_their_own_minutes():
         "- standing at the sink: weight shifts side to side, 1 UE, sway to the R - 8'\n"
         "- bed mobility on the mat: rolling, supine to sit with the rail - 5'"
     )
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97530": 17, "97112": 8}
+    assert _by_code(note) == {"97530": 17, "97112": 8}
 
 
 def test_a_time_cell_with_a_remark_and_the_end_of_a_log():
     table = "Exercise | Dose | Min\nBike | L3 | 6\nHeel raises off a step | 3x12 | 8 (w/ above)\nSLS on foam EC | 4x20s | 9"
-    assert {i.code: i.minutes for i in analyze_note(table).items} == {"97110": 14, "97112": 9}
+    assert _by_code(table) == {"97110": 14, "97112": 9}
     log = "1400 Sit to stand x5 from the w/c, min A, cues to scoot forward\n1410 Toilet transfer practice x3 w/ grab bar, CGA\n1418 Seated in w/c, wheeled back to room by CNA."
-    assert {i.code: i.minutes for i in analyze_note(log).items} == {"97530": 18}
+    assert _by_code(log) == {"97530": 18}
 
 
 @pytest.mark.parametrize(
@@ -527,7 +532,7 @@ def test_a_time_cell_with_a_remark_and_the_end_of_a_log():
     ],
 )
 def test_charges_tallies_session_details_and_evaluations(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 def test_a_minutes_line_listing_blocks_with_bare_numbers():
@@ -535,14 +540,14 @@ def test_a_minutes_line_listing_blocks_with_bare_numbers():
     from classifier.notes import _minutes_tally
 
     note = "TE: seated LAQ 2# 2x12, marches 2x12\nGait: RW 60' x2, CGA, cues for upright posture\nMinutes: TE 12   Gait 14   TA ***"
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 12, "97116": 14}
+    assert _by_code(note) == {"97110": 12, "97116": 14}
     assert _minutes_tally("Time: 3/10 pain") is None and _minutes_tally("Minutes: 38") is None
 
 
 @pytest.mark.parametrize("closing", ["(above ~10 min)", "(above incl in 10 min)", "All of the above 10 min"])
 def test_a_line_timing_the_untimed_lines_above_it(closing):
     note = f"- bridges 3x12\n- clams 3x15 GTB\n{closing}\n- SLS on foam EC 4x20s - 8 min"
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 10, "97112": 8}
+    assert _by_code(note) == {"97110": 10, "97112": 8}
 
 
 @pytest.mark.parametrize(
@@ -553,7 +558,7 @@ def test_a_line_timing_the_untimed_lines_above_it(closing):
     ],
 )
 def test_an_earlier_visits_work_carried_into_the_note_is_not_today(note):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 10}
+    assert _by_code(note) == {"97110": 10}
 
 
 def test_hours_and_minutes_and_a_named_performance_test():
@@ -563,12 +568,12 @@ def test_hours_and_minutes_and_a_named_performance_test():
         "Testing performed (97750), 1 hr 15 min:\n- lift floor to waist 30#, waist to shoulder 20#\n"
         "- push/pull sled 60# force\n- positional tolerance: sit 45 min, stand 40 min"
     )
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97750": 75}
+    assert _by_code(note) == {"97750": 75}
 
 
 def test_a_student_named_by_initials_is_not_an_item():
     note = "Student: J.M.  Gr 1  Elm St Elem.\nIn-hand manipulation: coins palm to fingertips x5, pegs rotated in fingers - 12 min"
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97112": 12}
+    assert _by_code(note) == {"97112": 12}
 
 
 @pytest.mark.parametrize(
@@ -583,7 +588,7 @@ def test_a_student_named_by_initials_is_not_an_item():
 )
 def test_a_line_timing_the_session_is_not_an_item(first, expected):
     note = f"{first}\nUE strengthening: wall push-ups 2x10, theraband rows 2x12 - 12 min\nCarried lunch tray from the counter to a table, 4 trips, SBA - 13 min"
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 @pytest.mark.parametrize(
@@ -608,7 +613,7 @@ def test_a_line_timing_the_session_is_not_an_item(first, expected):
     ],
 )
 def test_tables_observations_and_times_inside_lines(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 @pytest.mark.parametrize(
@@ -639,7 +644,7 @@ def test_services_named_by_their_setting(line, code):
     ],
 )
 def test_evaluation_findings_and_score_points(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 def test_a_total_line_takes_in_the_lines_above_it():
@@ -647,7 +652,7 @@ def test_a_total_line_takes_in_the_lines_above_it():
         "| Exercise | Dose | Time |\n| Bike | L4 | 8 min |\n| Bridges | 3x12 | -- |\n| Clams GTB | 3x15 | -- |\n"
         "Strength block total (bike + bridges + clams): 20 min\nGoals (4 wk): SLS 20 s, stairs reciprocal - 10 min SBA"
     )
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97110": 20}
+    assert _by_code(note) == {"97110": 20}
 
 
 @pytest.mark.parametrize(
@@ -707,7 +712,7 @@ def test_a_total_line_takes_in_the_lines_above_it():
     ],
 )
 def test_unbilled_time_table_services_block_times_and_time_sentences(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
 
 
 def test_control_training_in_a_note_about_an_arm_prosthesis():
@@ -716,10 +721,10 @@ def test_control_training_in_a_note_about_an_arm_prosthesis():
         "Control training 15 min: picking up and releasing foam cubes and a paper cup without crushing it, opening at waist and mouth level\n"
         "Scapular strengthening green band 3x12, 10 min"
     )
-    assert {i.code: i.minutes for i in analyze_note(note).items} == {"97763": 15, "97110": 10}
+    assert _by_code(note) == {"97763": 15, "97110": 10}
     # without a prosthesis in the note, the same drill is motor-control training
     stroke = "OT - L hemiparesis after stroke, visit 5\nGrasp/release training 15 min: picking up and releasing foam cubes and a paper cup without crushing it"
-    assert {i.code: i.minutes for i in analyze_note(stroke).items} == {"97112": 15}
+    assert _by_code(stroke) == {"97112": 15}
 
 
 
@@ -733,4 +738,4 @@ def test_control_training_in_a_note_about_an_arm_prosthesis():
     ],
 )
 def test_an_aquatic_session_and_its_land_part(note, expected):
-    assert {i.code: i.minutes for i in analyze_note(note).items} == expected
+    assert _by_code(note) == expected
