@@ -50,7 +50,7 @@ _REST_AFTER = re.compile(
 # min"), the length of one of several bouts ("3 rounds x 2 min") or a rate ("18 in one minute")
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
-    r"|(?<![A-Za-z\d])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
+    r"|(?<![A-Za-z\d:])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+)$",
@@ -79,6 +79,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     single = "|".join(sorted(nums, key=len, reverse=True))
     words = rf"(?:{tens})[- ](?:{units})|{single}"
     names = "|".join(sorted((re.escape(n) for n in conf["block_names"] + conf["session_names"]), key=len, reverse=True))
+    measures = "|".join(sorted((re.escape(n) for n in conf["outcome_measures"]), key=len, reverse=True))
     return {
         "minutes": re.compile(
             rf"(?:(?<![\d:.])(?P<hr>[1-3])\s*(?:hrs?|hours?)\.?\s*(?:and\s+)?(?P<hrm>\d{{1,2}})\s*{_MIN_WORD}"
@@ -107,6 +108,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "block_name": re.compile(rf"^(?:{names}|\d{{5}})$", re.IGNORECASE),
+        "finding": re.compile(
+            rf"(?<![\w-])(?:{measures})(?![\w-])[^.;|\n\d]{{0,24}}?(?<![\w.])\d",
+            re.IGNORECASE,
+        ),
         "block_suffix": re.compile(rf"(?:^|\s)(?:{names})$", re.IGNORECASE),
         "code": re.compile(r"\b9\d{4}\b|\bG0283\b"),
         "bullet": re.compile(r"^[\s\-*\u2022>\d.)]*?(?=\S)"),
@@ -1276,10 +1281,13 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
     from .api import suggest_parsed
 
     heads = {id(s.block) for s in segments if s.block is not None and s.block is not s}
+    copied = _copied_regions(text)
     kept = []
     for seg in segments:
         if seg.block is seg and id(seg) in heads:
             continue  # a header with member lines: the members carry the content
+        if any(a <= seg.start < b for a, b in copied):
+            continue  # between "[Copied from 1/9 visit]" and "[End copied]": an earlier visit's text
         seg_text = text[seg.start : seg.end]
         if not seg_text.strip() or _PRIOR_VISIT.match(seg_text):
             continue  # (what an earlier visit's note said, carried into this one, is not today's)
@@ -1292,6 +1300,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         seg.suggestion = s
         if s.code in THREE and _measurement_only(parsed) and (seg.minutes is None or seg.weak_minutes or not _anchored_minutes(seg_text)):
             continue  # (a line timed on its own is work done: "PROM shoulder flex 140, abd 110 - 5'")
+        if seg.minutes is None and (s.code in THREE or s.other_service in _TREATMENT_FINDINGS) and not _under_test_header(seg) and _reports_finding(seg_text):
+            continue  # "TUG 18.2 s w/ cane | 30s CST 5", "Grip dyno L 102# (baseline 96#)."
         if s.code in THREE and _in_group(s, seg_text):
             seg.code = "97150"  # "Attended knee OA class (7 pts, 1 physio + 1 assistant): bike, step ups ..."
         elif s.code in THREE:
@@ -1373,6 +1383,28 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             continue
         merged.append(seg)
     return merged
+
+
+_COPIED_START = re.compile(
+    r"^\W*(?:(?:the\s+)?text\s+below\s+|begin(?:ning)?\s+(?:of\s+)?)?(?:copied|carried)(?:[- ](?:forward|fwd|over))?(?:\s+text)?\s+(?:from|below)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_COPIED_END = re.compile(r"^\W*end(?:\s+of)?\s+(?:the\s+)?(?:copied|carried)(?:[- ](?:forward|fwd|over))?(?:\s+text)?\W*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _copied_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of text an EHR carried in from an earlier note, from a line that opens the copy
+    ("*** Text below carried forward from 08/15 - verify ***", "[Copied from 1/9 visit]") to a
+    line that closes it ("[End copied]"); a copy that is never closed marks no span."""
+    out = []
+    pos = 0
+    while (start := _COPIED_START.search(text, pos)) is not None:
+        end = _COPIED_END.search(text, start.end())
+        if end is None:
+            break
+        out.append((start.start(), end.end()))
+        pos = end.end()
+    return out
 
 
 def _untimed_run_of(code: str, kept: list[Segment]) -> bool:
@@ -1612,6 +1644,9 @@ _EVALUATION_CODES = frozenset({"97161", "97162", "97163", "97164", "97165", "971
 #: codes whose untimed, undosed lines in an evaluation note are its findings ("Transfers: sit>stand
 #: from w/c CGA, impulsive", "Gait: 80 ft no device, wide BOS, shuffling")
 _FINDING_CODES = frozenset(THREE) | {"97116", "97542", "97129", "97750"}
+#: services a score line in a treatment note is read as by its words ("TUG 14.6 s with cane",
+#: "MoCA 25/30"), though it reports a finding
+_TREATMENT_FINDINGS = frozenset({"97116", "97542", "97129", "97535", "97140"})
 _NAMES_A_TEST = re.compile(r"\b97750\b|\bFCE\b|functional\s+capacity|(?:physical\s+)?performance\s+test", re.IGNORECASE)
 
 
@@ -1620,13 +1655,14 @@ def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals) -> list[
     time, dose or units report its findings, and a test not billed as one (no "97750", FCE or
     performance test named) is no separate service."""
     timed = any(g.code in _EVALUATION_CODES and g.minutes is not None for g in segs) or _EVALUATION_CODES & set(totals.by_code)
-    if not timed and not _EVALUATION_TOTAL.search(text):
+    if not timed and not _EVALUATION_TOTAL.search(text) and _titled_evaluation(text) is None:
         return segs
     out = []
     for g in segs:
         body = text[g.start : g.end]
         if g.code == "97750" and not _NAMES_A_TEST.search(body) and g.header_code != "97750":
             continue
+        body = _HELPERS.sub(" ", body)  # "Rolling dep x2": two helpers, not two sets
         undosed = not (_SETS_REPS.search(body) or _DOSING.search(body) or _SPOKEN_DOSE.search(body))
         if g.code in _FINDING_CODES and g.minutes is None and g.units is None and g.block is None and undosed:
             continue
@@ -1636,6 +1672,46 @@ def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals) -> list[
 
 _AQUATIC_NOTE = re.compile(r"\baquatic|\bpool\b|\b97113\b|\bin\s+(?:the\s+)?water\b", re.IGNORECASE)
 _ON_LAND = re.compile(r"\b(?:dry\s+)?land\b|\bout\s+of\s+(?:the\s+)?(?:pool|water)\b|\b(?:after|following)\s+(?:the\s+)?pool\b", re.IGNORECASE)
+
+
+_HELPERS = re.compile(r"\b(?:A|assist|asst|dep|dependent|max|mod|min|total)\s*(?:of\s*)?x\s*[1-3]\b(?!\s*\d)", re.IGNORECASE)
+_EVALUATION_TITLE = re.compile(r"(?i:\b(?:initial\s+|re-?)?eval(?:uation)?\b|\bre-?assessment\b)|\bIE\b")
+_NOT_AN_EVALUATION_TITLE = re.compile(
+    r"\b(?:progress|daily|treatment|tx|capacity|performance|fce|driving\s+rehab|due|next|scheduled|pending|planned|to\s+follow)\b", re.IGNORECASE
+)
+
+
+def _titled_evaluation(text: str) -> tuple[int, int, str] | None:
+    """The note's first line names it an evaluation ("PT Initial Evaluation - Neuro ICU",
+    "OT Re-evaluation"): the line's span and the evaluation's code, its complexity and the
+    discipline read from the note. A daily or progress note, a capacity or performance test
+    and an evaluation still to come are not titled so."""
+    a = len(text) - len(text.lstrip())
+    b = text.find("\n", a)
+    b = len(text) if b < 0 else b
+    line = text[a:b]
+    m = _EVALUATION_TITLE.search(line) if len(line) <= 100 else None
+    if m is None or _NOT_AN_EVALUATION_TITLE.search(line) or minutes_in(line):
+        return None
+    word = m.group(0).lower()
+    code = "97164" if word.startswith("re") else "97161-97163"
+    code = _refined(code, line, text)
+    if code in _OT_EQUIVALENT and _is_ot_note(text):
+        code = _OT_EQUIVALENT[code]
+    return a, b, code
+
+
+def _evaluation_title(text: str, segs: list[Segment]) -> list[Segment]:
+    """A note titled as an evaluation whose lines name none documents one: the title is its
+    line item (untimed unless the note states the evaluation's time)."""
+    if any(g.code in _EVALUATION_CODES for g in segs):
+        return segs
+    found = _titled_evaluation(text)
+    if found is None:
+        return segs
+    title = Segment(found[0], found[1])
+    title.code = found[2]
+    return [title, *segs]
 
 
 def _pool_session_at(text: str, at: int) -> bool:
@@ -1684,7 +1760,32 @@ def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
         intro = [ln for ln in paragraph.splitlines() if ln.rstrip().endswith(":")]
         return bool(intro) and bool(_ONE_ON_ONE.search(intro[-1]))
 
-    return [s for s in segs if s.code == "97150" or s.code not in _GROUP_ACTIVITIES or s.header_code or one_on_one(s)]
+    kept = []
+    individual = False  # a line after one-on-one time ("afterwards 1:1 w/ PT x12 min: ...",
+    # "then 10 min sit<>stand ...") continues it, until the group is named again
+    for s in segs:
+        if s.code == "97150":
+            individual = False
+        elif one_on_one(s):
+            individual = True
+        if s.code == "97150" or s.code not in _GROUP_ACTIVITIES or s.header_code or individual:
+            kept.append(s)
+    return kept
+
+
+def _under_test_header(seg: Segment) -> bool:
+    """The line is listed under an evaluation's or a performance test's header ("RE-EVALUATION
+    (30 min)"), whose time its findings carry."""
+    return seg.block is not None and seg.block.header_code in _HEADER_DECIDES
+
+
+def _reports_finding(seg_text: str) -> bool:
+    """The line gives a named test, scale or measuring tool with its score, and no sets or
+    repetitions: a finding ("AIMS 45th %ile", "Y-balance ant reach R 62 / L 66 cm")."""
+    return bool(_patterns()["finding"].search(seg_text)) and not _SETS_REPS.search(seg_text) and not _REPS.search(seg_text)
+
+
+_REPS = re.compile(r"\b(?:reps?|repetitions?|sets?)\b|\b(?:x|times)\s?\d{1,2}\b(?!\s*(?:trials?|attempts?))", re.IGNORECASE)
 
 
 def _measurement_only(parsed) -> bool:  # noqa: ANN001
@@ -1775,6 +1876,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs, totals, billed = segment_note(readable_layout(text))
     segs = classify_segments(text, segs, model)
     segs = _drop_preamble(text, segs)
+    segs = _evaluation_title(text, segs)
     segs = _drop_eval_findings(text, segs, totals)
     segs = _in_the_pool(text, segs)
     segs = _fold_into_group(text, segs)

@@ -8,6 +8,7 @@ from classifier import analyze_note
 from classifier.notes import minutes_in
 
 MINUTES = [
+    ("Before group, 1:1 x 10 min: gaze work", 10),
     ("TE 15'", 15),
     ("NMR 15 min", 15),
     ("ther ex x15min", 15),
@@ -641,9 +642,20 @@ def test_services_named_by_their_setting(line, code):
         ),
         # a score that went up by points is no group of patients
         ("Tx: VOR x1 seated 30s x3, symptoms up 2 pts, settled <1 min - 9 min", {"97112": 9}),
+        # a note titled as an evaluation documents one
+        (
+            "PT Initial Evaluation - acute ortho\nDx: R hip ORIF POD 2, WBAT.\nExam: hip flex AROM 60 deg, MMT hip abd 2+/5. "
+            "Supine>sit mod A x2.\nGait 20 ft RW CGA.\nComplexity: moderate.\nPlan: BID, progress gait.",
+            {"97162": None},
+        ),
+        ("OT Re-evaluation\nGrip R 30 lb / L 55 lb.\nSit>stand from w/c SBA.\nGoals updated.", {"97168": None}),
+        # "dep x2" counts helpers, not sets: a finding of the evaluation
+        ("PT Initial Evaluation - ICU\nMRC sum 30/60.\nRolling R/L dep x2.\nComplexity: high.", {"97163": None}),
+        # a daily note that mentions an evaluation to come is not one
+        ("PT daily note - re-eval due next visit\nLeg press 3x10 70#, step-ups 2x12 - 15 min", {"97110": 15}),
     ],
 )
-def test_evaluation_findings_and_score_points(note, expected):
+def test_evaluation_titles_findings_and_score_points(note, expected):
     assert _by_code(note) == expected
 
 
@@ -739,3 +751,49 @@ def test_control_training_in_a_note_about_an_arm_prosthesis():
 )
 def test_an_aquatic_session_and_its_land_part(note, expected):
     assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        (
+            "PT daily - L THA wk 5\nTUG 14.6 s with cane (was 19.0)\nGrip dyno L 41 lb / R 58 lb.\nDHI 32 (IE 50)\n"
+            "Floor to stand via half kneel with chair, 4 reps, CGA - 12 min\nCar transfer practice with clinic car seat, 3 trials - 9 min",
+            {"97530": 21},
+        ),
+        ("OT re-check\nPurdue pegboard R 11, L 13.\nQuickDASH 41 (was 58).\nPutty pinch/roll 3 sets, green - 10 min", {"97110": 10}),
+        # a named test practised in sets is work done, not a score
+        (
+            "Pt seen for balance.\nBerg 40/56\nBerg items practised: reach forward and turn 360, 3 reps each\n"
+            "Tandem stance on foam 4 x 30 s, CGA",
+            {"97112": None},
+        ),
+    ],
+)
+def test_a_score_line_in_a_treatment_note_is_a_finding(note, expected):
+    assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        (
+            "OP PT 3/14\n== Copied from 3/7 note - please review ==\nTreatment: tandem walking on foam beam 4 laps, SLS on rocker board 3x20 s, CGA\n"
+            "== End copied text ==\nToday: seated marching 2x20, LAQ 2# 2x12, TKE green band 3x10 - 15 min\nTotal 15 min",
+            {"97110": 15},
+        ),
+        # a copy that is never closed marks nothing
+        ("Copied from 2/2, updated:\nStep-ups 6 in 3x10, bridges 2x15 - 12 min", {"97110": 12}),
+    ],
+)
+def test_text_between_copy_markers_is_an_earlier_visits(note, expected):
+    assert _by_code(note) == expected
+
+
+def test_one_on_one_time_after_a_group_and_the_lines_that_follow_it():
+    note = (
+        "Balance class 10:00-10:45 (5 pts, PT + aide): stations, foam stance, obstacle walking.\n"
+        "After class 1:1 x 12 min: VOR x1 yaw 3 x 45 s standing, sx 3/10.\n"
+        "then 8 min floor transfer practice via half kneel to chair, SBA."
+    )
+    assert _by_code(note) == {"97150": 45, "97112": 12, "97530": 8}
