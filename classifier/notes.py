@@ -335,11 +335,13 @@ def _code_total(line: str) -> tuple[str, int] | None:
 def _code_minutes_line(line: str) -> dict[str, int] | None:
     """A tally of block names and minutes and nothing else, with at least two entries
     ("TE 24', NMR 8'"): ``{code: minutes}``."""
-    parts = [p.strip(" .") for p in re.split(r"[,;|]", line)]
+    label = _MINUTES_LABEL.match(line)
+    parts = [p.strip(" .") for p in re.split(r"[,;|]", line[label.end() if label else 0 :])]
     if len(parts) < 2:
         return None
     out: dict[str, int] = {}
     for part in parts:
+        part = _TALLY_WORDS.sub(" ", part)  # "Neuro re-ed ~22 min total; TE 10 min"
         mins = minutes_in(part)
         if len(mins) != 1:
             return None
@@ -350,6 +352,7 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
     return out
 
 
+_TALLY_WORDS = re.compile(r"\b(?:total|approx|approximately|about)\b\.?", re.IGNORECASE)
 _MINUTES_LABEL = re.compile(r"\s*(?:minutes|mins?|time|timed\s+minutes)\s*:\s*", re.IGNORECASE)
 _TALLY_ENTRY = re.compile(r"([A-Za-z][A-Za-z /&.-]*?)\s*[:=]?\s*(\d{1,3}|\*{2,}|_{2,})(?!\s*[x/\d])")
 
@@ -426,6 +429,8 @@ def _is_signature(line: str) -> bool:
     """Who wrote the note ("-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)"), not a
     block named and then its provider ("Balance Training PT")."""
     m = _SIGNATURE.match(line)
+    if m is None and " / " in line and len(line) <= 80:
+        return all(_is_signature(part) for part in line.split(" / "))  # "E. Ramos, SPT / L. Chen PT"
     if m is None or len(line) > 80 or any(ch.isdigit() for ch in line):
         return False
     name = (m.group("name") or "").lower()
@@ -1151,7 +1156,9 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
             return [s for p0, p1 in closed for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
         if len(timed) >= 2 and not leading and not closing and all(not _block_minutes(line[p0:p1].strip())[1] for p0, p1 in timed):
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
-    if len(line) > 200 and len(mins) >= 2 and not one_closing_time:
+    if len(line) > 200 and len(mins) >= 2 and not one_closing_time and not _LEADING_CLOCK.match(line):
+        # (a clock range opening the line times all of it: "3:30-3:48 HEP instruction: ...
+        # prone on elbows reaching for puzzle pieces 2 min, curl-ups 2x8 ...")
         chunks = _narrative_chunks(line, mins)
         if len(chunks) >= 2:
             return [Segment(a + c0, a + c1, v) for c0, c1, v in chunks]
@@ -1162,6 +1169,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
 
 
+_LEADING_CLOCK = re.compile(r"[\s\-*\u2022]*\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}\b")
 _BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
 _BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;]|\s(?:and\s+)?then\b")
@@ -1436,7 +1444,7 @@ _FIRST_PROSTHETIC_VISIT = re.compile(r"\b(?:initial|first)\s+(?:prosthetic\s+)?(
 _NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b", re.IGNORECASE)
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
-    r"[\s\-*\u2022]*(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain|state(?=\s*:))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
+    r"[\s\-*\u2022]*(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|heart\s+rate|blood\s+pressure|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain|state(?=\s*:))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
     re.IGNORECASE,
 )
 #: an item told as an earlier visit's ("Per last visit 02/06: pt performed ...", "Prior session: ...")
@@ -1885,6 +1893,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
         # (the patient's walk in, the plan for next time) was not treatment; timed work done
         # before the session stopped stays
         segs = [s for s in segs if s.minutes is not None or not is_timed(s.code)]  # type: ignore[arg-type]
+    _tally_to_content(totals, segs)
     by_code: dict[str, _Merged] = {}
     for seg in segs:
         if (seg.minutes is None or seg.weak_minutes) and seg.header_code and seg.header_code in billed:
@@ -1943,6 +1952,21 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
         rule=rule,
         units_by_rule=units_by_rule,
     )
+
+
+def _tally_to_content(totals: Totals, segs: list[Segment]) -> None:
+    """A tally that names a block by its header ("Time: NMR 22 min, TA 12 min") times what the
+    block holds: when every line under that header was coded by its content as one other code
+    the tally does not name, the minutes are that code's."""
+    for code in list(totals.by_code):
+        content = {s.code for s in segs if s.header_code == code}
+        if len(content) != 1 or code in content:
+            continue
+        (other,) = content
+        if other is None or other in totals.by_code:
+            continue
+        totals.by_code[other] = totals.by_code.pop(code)
+        totals.by_code_at[other] = totals.by_code_at.pop(code)
 
 
 def _warnings(text: str, items: list[LineItem], by_code: dict[str, _Merged], totals: Totals, cms, rule: str) -> list[str]:  # noqa: ANN001

@@ -797,3 +797,31 @@ def test_one_on_one_time_after_a_group_and_the_lines_that_follow_it():
         "then 8 min floor transfer practice via half kneel to chair, SBA."
     )
     assert _by_code(note) == {"97150": 45, "97112": 12, "97530": 8}
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a clock range opening a long line times all of it, the dose times inside included
+        (
+            "Peds PT\n2:10-2:30 home program taught with the child doing each one: bear walks 3x15 ft, prone on elbows reaching "
+            "for stickers 2 min, sit-ups on wedge 2x8, jumps off a 6 in step x5. Mom practised spotting bear walks and got a "
+            "picture sheet.\n2:30-2:42 balance beam forward and sideways, stepping stones with eyes on a target, tandem on tape 10 ft.",
+            {"97110": 20, "97112": 12},
+        ),
+        # a tally with "~" and "total" in it; two signers
+        (
+            "SPT note\n- SLS on foam EC 4x20s, CGA\n- VOR x1 seated 2x60s\n- Treadmill 2.0 mph x 10 min for endurance\n"
+            "NMR ~18 min total; TE 10 min\nJ. Park, SPT / M. Ortiz PT",
+            {"97112": 18, "97110": 10},
+        ),
+        # a tally names a block by its header; the block's content is another code
+        (
+            "NMR: recumbent bike 12 min L4, seated LAQ 2# 2x12, marching 2x15.\nTA: car transfer sim x3, carried grocery bag 40 ft.\n"
+            "Time: NMR 20 min, TA 10 min",
+            {"97110": 20, "97530": 10},
+        ),
+    ],
+)
+def test_leading_clocks_tallies_and_signers(note, expected):
+    assert _by_code(note) == expected
