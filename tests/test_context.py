@@ -22,6 +22,10 @@ CASES = [
     ("Plan: progress to SLS on foam", "foam", "planned"),
     ("Goals: independent car transfer in 4 wks", "car transfer", "planned"),
     ("HEP: bridges and clams daily", "bridges", "planned"),
+    ("Recommend: tub bench and grab bar", "tub bench", "planned"),
+    ("Advice: walk 2 x 15 min daily", "walk", "planned"),
+    ("Ed: log roll to get out of bed", "log roll", "planned"),  # teaching only: what to do at home
+    ("Home care: walking program", "walking", "planned"),
     ("last visit did lunges, sore after", "lunges", "historical"),
     ("hx of falls at home", "falls", "historical"),
     ("S: pt reports doing heel raises at home", "heel raises", "historical"),

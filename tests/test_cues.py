@@ -143,6 +143,9 @@ def test_group_cues_need_a_group(parse, text, group):
         ("soft tissue mob to adductor group", "group", False),  # a muscle group
         ("staff from his group home present for transfers", "group", False),  # where he lives
         ("wringing a wet towel, opening jars, turning a key in the lock board", "functional_task", True),
+        ("Text below carried forward from 3/2 - verify", "functional_task", False),  # an EHR's copied text, not a carry
+        ("balance bike, gliding with feet up 5 s", "manual", False),  # not a joint glide
+        ("AP glides grade III to the talocrural joint", "manual", True),
     ],
 )
 def test_cue_scope(parse, text, family, found):
