@@ -336,7 +336,10 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
     """A tally of block names and minutes and nothing else, with at least two entries
     ("TE 24', NMR 8'"): ``{code: minutes}``."""
     label = _MINUTES_LABEL.match(line)
-    parts = [p.strip(" .") for p in re.split(r"[,;|]", line[label.end() if label else 0 :])]
+    body = line[label.end() if label else 0 :]
+    parts = [p.strip(" .") for p in re.split(r"[,;|]" if re.search(r"[,;|]", body) else r"\s{3,}", body)]
+    # ("Neuro re-ed 24'   TE 8'   Total timed 32'": columns set apart by spaces, the total last)
+    parts = [p for p in parts if p and not _patterns()["total_timed"].match(p.strip())]
     if len(parts) < 2:
         return None
     out: dict[str, int] = {}
@@ -787,6 +790,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             stated = tally or dict([code_total])  # type: ignore[list-item]
             totals.by_code.update(stated)
             totals.by_code_at.update((code, (a, b)) for code in stated)
+            tt = pats["total_timed"].search(line) if tally else None
+            if tt:
+                totals.timed = int(next(g for g in tt.groups() if g))  # the tally's own total
             block = block_head = None
             continue
         tt = pats["total_timed"].search(line)
@@ -952,7 +958,9 @@ def _without_lead_ins(text: str, segments: list[Segment]) -> list[Segment]:
                 total, n = total + nxt.minutes, n + 1
                 if total >= seg.minutes:
                     break
-            if n >= 2 and total == seg.minutes:
+            if total == seg.minutes and (n >= 2 or n == 1 and _NAMES_SESSION.search(text[seg.start : seg.end])):
+                # (one line after it with the same time: "Pt participated in AM ADL session
+                # (0730-0810) + PM session." over "AM ADL (40 min): ...")
                 continue
         out.append(seg)
     return out
@@ -964,13 +972,23 @@ def _leads_in(line: str) -> bool:
     ("PT 30 min pull-out (2:00-2:30), PT room/playground")."""
     if line.rstrip().endswith(":"):
         return True
+    if _NAMES_SESSION.search(line) and not _dosed(line):
+        return True
     first = re.match(r"\W*([A-Za-z]+)", line)
     if "\n" in line.strip() or first is None or first.group(1).lower() not in _conf()["visit_time_words"]:
         return False
+    return not _dosed(line)
+
+
+def _dosed(line: str) -> bool:
+    """The line doses something besides its times: repetitions, sets or a distance."""
     rest = line
     for m0, m1, _v in reversed(minutes_in(line)):
         rest = rest[:m0] + " " + rest[m1:]
-    return not (_DOSING.search(rest) or _SETS_REPS.search(rest) or _DISTANCE.search(rest))
+    return bool(_DOSING.search(rest) or _SETS_REPS.search(rest) or _DISTANCE.search(rest))
+
+
+_NAMES_SESSION = re.compile(r"\bsessions?\b", re.IGNORECASE)
 
 
 _DISTANCE = re.compile(r"\b\d+\s*(?:ft|feet|m|meters?|metres?|laps?|yds?|yards?)\b", re.IGNORECASE)
@@ -1146,7 +1164,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         if parts and len(anchored) >= 2:
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
     leading = bool(mins) and not line[: mins[0][0]].strip(" -*\u2022([")
-    closing = bool(mins) and not _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :]).strip(" .;,)]~")
+    closing = bool(mins) and not _TOTAL_WORD.sub(" ", _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :])).strip(" .;,)]~")
     if len(mins) >= 2 and not one_closing_time:
         parts = _split_on(line, (";", "|")) or _split_on(line, (",",))
         timed = [(p0, p1) for p0, p1 in parts or [] if minutes_in(line[p0:p1])]
@@ -1169,6 +1187,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
 
 
+_TOTAL_WORD = re.compile(r"\btotal\b", re.IGNORECASE)  # "... Back to supine max A x2. 8 min total."
 _LEADING_CLOCK = re.compile(r"[\s\-*\u2022]*\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}\b")
 _BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
 _BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per)\b", re.IGNORECASE)

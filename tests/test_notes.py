@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from classifier import analyze_note
-from classifier.notes import minutes_in
+from classifier.notes import minutes_in, segment_note
 
 MINUTES = [
     ("Before group, 1:1 x 10 min: gaze work", 10),
@@ -821,7 +821,28 @@ def test_one_on_one_time_after_a_group_and_the_lines_that_follow_it():
             "Time: NMR 20 min, TA 10 min",
             {"97110": 20, "97530": 10},
         ),
+        # columns set apart by spaces, the total last
+        (
+            "VESTIBULAR FLOWSHEET\nVOR x1 yaw standing 3 x 60 s\nWalk w/ head turns 4 x 50 ft\nNuStep lvl 4 x 8 min\n"
+            "Neuro re-ed 20'   TE 8'   Total timed 28'",
+            {"97112": 20, "97110": 8},
+        ),
+        # a line naming the session over one line with the same time introduces it
+        (
+            "OT rehab\nPt attended AM self-care session (0800-0835) + PM session.\nAM ADL (35 min): shower on tub bench w/ "
+            "hand-held shower, LB dressing w/ reacher + sock aid, min A.\nPM: seated shoulder press 1# 2x10, biceps curls 2# 2x10 (~10 min)",
+            {"97535": 35, "97110": 10},
+        ),
     ],
 )
-def test_leading_clocks_tallies_and_signers(note, expected):
+def test_leading_clocks_tallies_sessions_and_signers(note, expected):
     assert _by_code(note) == expected
+
+
+def test_a_closing_total_times_every_sentence_of_its_line():
+    line = (
+        "Rolled R/L w/ rail mod A, then supine to sit w/ HOB up max A x2. Stand attempt from EOB max A x2, "
+        "BP dropped to 86/50, returned to sit. Back to supine max A x2. 9 min total."
+    )
+    segments, _totals, _billed = segment_note(line)
+    assert [(s.start, s.end, s.minutes) for s in segments] == [(0, len(line), 9)]
