@@ -768,15 +768,7 @@ def test_an_aquatic_session_and_its_land_part(note, expected):
             "Tandem stance on foam 4 x 30 s, CGA",
             {"97112": None},
         ),
-    ],
-)
-def test_a_score_line_in_a_treatment_note_is_a_finding(note, expected):
-    assert _by_code(note) == expected
-
-
-@pytest.mark.parametrize(
-    "note,expected",
-    [
+        # text between copy markers is an earlier visit's
         (
             "OP PT 3/14\n== Copied from 3/7 note - please review ==\nTreatment: tandem walking on foam beam 4 laps, SLS on rocker board 3x20 s, CGA\n"
             "== End copied text ==\nToday: seated marching 2x20, LAQ 2# 2x12, TKE green band 3x10 - 15 min\nTotal 15 min",
@@ -786,7 +778,7 @@ def test_a_score_line_in_a_treatment_note_is_a_finding(note, expected):
         ("Copied from 2/2, updated:\nStep-ups 6 in 3x10, bridges 2x15 - 12 min", {"97110": 12}),
     ],
 )
-def test_text_between_copy_markers_is_an_earlier_visits(note, expected):
+def test_score_lines_and_copied_text_are_not_items(note, expected):
     assert _by_code(note) == expected
 
 
