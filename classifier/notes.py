@@ -575,6 +575,7 @@ def _heads_indented_lines(text: str, line_end: int, line: str) -> bool:
     return rest[:1] in (" ", "\t") and bool(rest.strip())
 
 
+_PARENTHESES = re.compile(r"\([^()]*\)")
 _LIST_LINE = re.compile(r"[ \t]+\S|[-*\u2022]\s")
 _LISTED_HEAD_CHARS = 60
 
@@ -586,7 +587,8 @@ def _listed_item_end(text: str, line_end: int, line: str) -> int | None:
     other line. A named block header ("Ther Ex 20 min:") is not one: its lines keep their own
     codes."""
     stripped = line.rstrip()
-    if not stripped.endswith(":") or len(stripped) > _LISTED_HEAD_CHARS or len(minutes_in(stripped)) != 1:
+    named = _PARENTHESES.sub("", stripped)  # (a protocol's terms in brackets do not lengthen its name)
+    if not stripped.endswith(":") or len(named) > _LISTED_HEAD_CHARS or len(minutes_in(named)) != 1 or len(minutes_in(stripped)) != 1:
         return None
     end = None
     pos = line_end + 1
@@ -862,7 +864,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 segments.append(Segment(pa, listed, minutes_in(piece)[0][2], _units(piece), header_code=header_code(piece)))
                 listed_until, block, block_head = listed, None, None
                 continue
-            if _is_bare_header(piece):
+            if _is_bare_header(piece) or caps_open and _is_caps_label(piece.strip(" \t-*\u2022:"), 1):
+                # (under a timed heading in capitals, another one, a single word too, opens the
+                # next block: "IMPACT 10'" after "THER EX (22 min)" and its lines)
                 block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece), header_code=header_code(piece))
                 block_head.block = block_head
                 # a list header takes unindented lines too, and so does a timed heading in
@@ -1172,7 +1176,9 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         if len(closed) >= 2:
             # activities each closed by a time of its own: "..., drops at first, 12 min, then ..."
             return [s for p0, p1 in closed for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
-        if len(timed) >= 2 and not leading and not closing and all(not _block_minutes(line[p0:p1].strip())[1] for p0, p1 in timed):
+        every_part = bool(parts) and len(timed) == len(parts) and not _dosed(line) and all(_ends_with_time(line[p0:p1]) for p0, p1 in parts)
+        # ("Cx PROM stretches 10 min, prone wt shift/pivot 10 min": each part closed by its own time)
+        if len(timed) >= 2 and (every_part or not leading and not closing) and all(not _block_minutes(line[p0:p1].strip())[1] for p0, p1 in timed):
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
     if len(line) > 200 and len(mins) >= 2 and not one_closing_time and not _LEADING_CLOCK.match(line):
         # (a clock range opening the line times all of it: "3:30-3:48 HEP instruction: ...
@@ -1185,6 +1191,11 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in _attach_comments(line, sentences)]
     mins, weak = _block_minutes(line)
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
+
+
+def _ends_with_time(part: str) -> bool:
+    mins = minutes_in(part)
+    return len(mins) == 1 and bool(part[: mins[0][0]].strip(" -*\u2022")) and not part[mins[0][1] :].strip(" .;,)]~")
 
 
 _TOTAL_WORD = re.compile(r"\btotal\b", re.IGNORECASE)  # "... Back to supine max A x2. 8 min total."

@@ -838,3 +838,31 @@ def test_a_closing_total_times_every_sentence_of_its_line():
     )
     segments, _totals, _billed = segment_note(line)
     assert [(s.start, s.end, s.minutes) for s in segments] == [(0, len(line), 9)]
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a timed line closed by a colon over bulleted details, its protocol's terms in brackets
+        (
+            "PT - post-polio\nTher ex x20min per non-fatiguing protocol (5 reps, 90 s rest between sets, stop if a set feels harder):\n"
+            " - sidelying hip abd 3x5 no wt\n - seated knee ext 1# 3x5\n - recumbent bike L1 x6 min, RPE 11\n"
+            "NMR x8min: standing at counter, weight shifts, feet together EO 3x20s w/ light touch.",
+            {"97110": 20, "97112": 8},
+        ),
+        # under a timed heading in capitals, a one-word heading opens the next block
+        (
+            "Bone health - visit 6\nBALANCE (20 min)\n- reactive steps on release from PT hold, 3x5 each way\n- tandem walk on line 4 passes\n"
+            "LOADING 10'\nheel drops 3x10, step-down landings off 4 in step 2x8",
+            {"97112": 20, "97110": 10},
+        ),
+        # each part of the line closed by its own time
+        (
+            "Infant torticollis\nPROM L rot and R lat flex 3x30s each, prone weight shifting over a roll for head control.\n"
+            "Neck stretches 12 min, prone weight shifting for head control 10 min\nTx time 25 min",
+            {"97110": 12, "97112": 10},
+        ),
+    ],
+)
+def test_listed_details_one_word_headings_and_parts_timed_in_turn(note, expected):
+    assert _by_code(note) == expected
