@@ -825,24 +825,6 @@ def test_one_on_one_time_after_a_group_and_the_lines_that_follow_it():
             "hand-held shower, LB dressing w/ reacher + sock aid, min A.\nPM: seated shoulder press 1# 2x10, biceps curls 2# 2x10 (~10 min)",
             {"97535": 35, "97110": 10},
         ),
-    ],
-)
-def test_leading_clocks_tallies_sessions_and_signers(note, expected):
-    assert _by_code(note) == expected
-
-
-def test_a_closing_total_times_every_sentence_of_its_line():
-    line = (
-        "Rolled R/L w/ rail mod A, then supine to sit w/ HOB up max A x2. Stand attempt from EOB max A x2, "
-        "BP dropped to 86/50, returned to sit. Back to supine max A x2. 9 min total."
-    )
-    segments, _totals, _billed = segment_note(line)
-    assert [(s.start, s.end, s.minutes) for s in segments] == [(0, len(line), 9)]
-
-
-@pytest.mark.parametrize(
-    "note,expected",
-    [
         # a timed line closed by a colon over bulleted details, its protocol's terms in brackets
         (
             "PT - post-polio\nTher ex x20min per non-fatiguing protocol (5 reps, 90 s rest between sets, stop if a set feels harder):\n"
@@ -864,5 +846,14 @@ def test_a_closing_total_times_every_sentence_of_its_line():
         ),
     ],
 )
-def test_listed_details_one_word_headings_and_parts_timed_in_turn(note, expected):
+def test_how_lines_are_grouped_and_timed(note, expected):
     assert _by_code(note) == expected
+
+
+def test_a_closing_total_times_every_sentence_of_its_line():
+    line = (
+        "Rolled R/L w/ rail mod A, then supine to sit w/ HOB up max A x2. Stand attempt from EOB max A x2, "
+        "BP dropped to 86/50, returned to sit. Back to supine max A x2. 9 min total."
+    )
+    segments, _totals, _billed = segment_note(line)
+    assert [(s.start, s.end, s.minutes) for s in segments] == [(0, len(line), 9)]
