@@ -3,8 +3,9 @@
 A data-driven component in the spirit of NegEx / ConText. Triggers live in
 ``data/context_rules.jsonl`` with a category (NEGATED, PLANNED, HISTORICAL, PSEUDO,
 TERMINATE), a direction (FORWARD: the trigger precedes the cue; BACKWARD: it follows it;
-BIDIRECTIONAL) and a maximum scope in tokens. A trigger applies only within its sentence and
-stops at a terminator ("but", "instead", ";" ...). Pseudo-triggers ("no pain", "without
+BIDIRECTIONAL), a maximum scope in tokens and, optionally, the cue families it spares ("set-up
+only" negates a NuStep left running but is an assist level on a self-care task). A trigger
+applies only within its sentence and stops at a terminator ("but", "instead", ";" ...). Pseudo-triggers ("no pain", "without
 difficulty", "no LOB") match first and open no scope. Triggers are matched on the exact
 lowercase form, so "progressed" is not "progress" and "held" is not "hold".
 
@@ -59,6 +60,7 @@ class Trigger:
     category: str
     direction: str
     max_scope: int
+    spares: frozenset[str] = frozenset()  # cue families the trigger leaves alone
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +68,7 @@ def load_rules() -> tuple[tuple[str, Trigger, str], ...]:
     rules: list[tuple[str, Trigger, str]] = []
     for lineno, row in iter_jsonl("data", "context_rules.jsonl"):
         where = f"data/context_rules.jsonl line {lineno}"
-        check_keys(row, where, {"literal", "category", "direction"}, {"max_scope", "attr"})
+        check_keys(row, where, {"literal", "category", "direction"}, {"max_scope", "attr", "spares"})
         if row.get("attr", "LOWER") not in ("LOWER", "NORM"):
             raise ResourceError(f"attr LOWER or NORM at {where}", repr(row["attr"]), "Fix the rule.")
         if row["category"] not in _CATEGORIES or row["direction"] not in _DIRECTIONS:
@@ -75,7 +77,7 @@ def load_rules() -> tuple[tuple[str, Trigger, str], ...]:
                 f"{row['category']!r}/{row['direction']!r}",
                 "Fix the rule.",
             )
-        trig = Trigger(row["category"], row["direction"], int(row.get("max_scope", DEFAULT_SCOPE)))
+        trig = Trigger(row["category"], row["direction"], int(row.get("max_scope", DEFAULT_SCOPE)), frozenset(row.get("spares", ())))
         rules.append((row["literal"].lower(), trig, row.get("attr", "LOWER")))
     return tuple(rules)
 
@@ -89,7 +91,7 @@ class ContextComponent:
         self._trigger: dict[int, Trigger] = {}
         groups: dict[tuple[str, str], list] = {}
         for literal, trig, attr in load_rules():
-            key = f"{trig.category}|{trig.direction}|{trig.max_scope}"
+            key = f"{trig.category}|{trig.direction}|{trig.max_scope}|{','.join(sorted(trig.spares))}"
             self._trigger[nlp.vocab.strings.add(key)] = trig
             groups.setdefault((attr, key), []).append(nlp.make_doc(literal))
         for (attr, key), docs in groups.items():
@@ -106,8 +108,9 @@ class ContextComponent:
                 kept.append((s, e, trig))
         return sorted((k for k in kept if k[2].category != "PSEUDO"), key=lambda x: x[0])
 
-    def contexts(self, doc: Doc, cues: list[tuple[int, int]]) -> list[str]:
-        """Compute the context of each ``(start, end)`` cue span (pure; writes nothing)."""
+    def contexts(self, doc: Doc, cues: list[tuple[int, int]], families: list[str] | None = None) -> list[str]:
+        """Compute the context of each ``(start, end)`` cue span, of the cue ``families`` when
+        given (pure; writes nothing)."""
         if not cues:
             return []
         triggers = self.triggers(doc)
@@ -121,10 +124,11 @@ class ContextComponent:
         terminators = [s for s, _e, t in triggers if t.category == "TERMINATE"]
         scoped = [(s, e, t) for s, e, t in triggers if t.category != "TERMINATE"]
         out = []
-        for cs, ce in cues:
+        for k, (cs, ce) in enumerate(cues):
+            family = families[k] if families is not None else None
             best: tuple[int, int, str] | None = None  # (distance, priority, context)
             for ts, te, trig in scoped:
-                if sent_of(ts) != sent_of(cs) or (ts < ce and cs < te):
+                if sent_of(ts) != sent_of(cs) or (ts < ce and cs < te) or family in trig.spares:
                     continue
                 if te <= cs and trig.direction in ("FORWARD", "BIDIRECTIONAL"):
                     gap_from, gap_to, dist = te, cs, cs - te
@@ -147,7 +151,7 @@ class ContextComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         matches = doc.user_data.get(CUE_MATCHES) or []
-        doc.user_data[CUE_CONTEXTS] = self.contexts(doc, [(s, e) for s, e, _f, _c in matches])
+        doc.user_data[CUE_CONTEXTS] = self.contexts(doc, [(s, e) for s, e, _f, _c in matches], [f for _s, _e, f, _c in matches])
         return doc
 
 

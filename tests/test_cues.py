@@ -146,6 +146,7 @@ def test_group_cues_need_a_group(parse, text, group):
         ("Text below carried forward from 3/2 - verify", "functional_task", False),  # an EHR's copied text, not a carry
         ("balance bike, gliding with feet up 5 s", "manual", False),  # not a joint glide
         ("AP glides grade III to the talocrural joint", "manual", True),
+        ("Med mgmt: filled a weekly pill organizer w/ wife", "self_care", True),
     ],
 )
 def test_cue_scope(parse, text, family, found):
