@@ -122,6 +122,12 @@ VOICES = {
     "adult_cp_transition",
     "post_polio_clinic",
     "youth_gymnastics_cheer",
+    "vestibular_rehab_clinic",
+    "chiropractic_rehab_integrated",
+    "total_joint_fast_track",
+    "head_neck_cancer_rehab",
+    "icu_acquired_weakness_gbs",
+    "dcd_pediatric_motor",
 }
 HARD_KINDS = {
     "intent-flip",
