@@ -38,9 +38,10 @@ _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
-    r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)",
+    r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)"
+    r"|\s*(?:ea|each)\b|\s*per\s+(?:side|hand|leg|arm|limb|direction)\b",
     re.IGNORECASE,
-)  # ... a home prescription ("walk 10 min 3x/day", "10 min BID") or a wait for symptoms to
+)  # ... a dose per item ("putty 3 min ea", "1 min per side"), a home prescription ("walk 10 min 3x/day", "10 min BID") or a wait for symptoms to
 # settle ("sat EOB 3 min for the dizziness to pass"), the billing rule ("8 min rule: 24 TE / ..."),
 # a late arrival ("arrived 10 min late"), or something before the session ("fed 30 min prior")
 # text just before a minutes value that makes it something other than time spent: a recovery
@@ -49,7 +50,7 @@ _REST_AFTER = re.compile(
 # "sx 4/10 -> 1/10 in 2 min", "back to baseline <1 min"), a home prescription ("walk daily 20
 # min"), the length of one of several bouts ("3 rounds x 2 min") or a rate ("18 in one minute")
 _NOT_SPENT = re.compile(
-    r"(?:(?:recover\w*|resolve\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
+    r"(?:(?:recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d:])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
@@ -355,9 +356,10 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
     return out
 
 
+_CPT = re.compile(r"9\d{4}")
 _TALLY_WORDS = re.compile(r"\b(?:total|approx|approximately|about)\b\.?", re.IGNORECASE)
 _MINUTES_LABEL = re.compile(r"\s*(?:minutes|mins?|time|timed\s+minutes)\s*:\s*", re.IGNORECASE)
-_TALLY_ENTRY = re.compile(r"([A-Za-z][A-Za-z /&.-]*?)\s*[:=]?\s*(\d{1,3}|\*{2,}|_{2,})(?!\s*[x/\d])")
+_TALLY_ENTRY = re.compile(r"(9\d{4}|[A-Za-z][A-Za-z /&.-]*?)\s*(?:[:=]|\s-)?\s*(\d{1,3}|\*{2,}|_{2,})(?!\d|\s*[x/])")
 
 
 def _minutes_tally(line: str) -> dict[str, int] | None:
@@ -367,12 +369,16 @@ def _minutes_tally(line: str) -> dict[str, int] | None:
     if label is None:
         return None
     body = line[label.end() :]
+    pats = _patterns()
+    total = pats["total_treatment"].search(body) or pats["total_timed"].search(body)
+    if total is not None and total.start() > 0:
+        body = body[: total.start()]  # "Minutes: 97530 - 16   97110 - 9      Total tx time 30 min"
     entries = _TALLY_ENTRY.findall(body)
     if not entries or _TALLY_ENTRY.sub("", body).strip(" ,;|"):
         return None  # anything else on the line: not a tally
     out: dict[str, int] = {}
     for name, value in entries:
-        code = _block_code(name.strip(" ,;|"))
+        code = name if _CPT.fullmatch(name) else _block_code(name.strip(" ,;|"))
         if code is None:
             return None
         if value.isdigit():
@@ -795,6 +801,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             tt = pats["total_timed"].search(line) if tally else None
             if tt:
                 totals.timed = int(next(g for g in tt.groups() if g))  # the tally's own total
+            tr = pats["total_treatment"].search(line) if tally else None
+            if tr and tr.group(1).isdigit():
+                totals.treatment = int(tr.group(1))
             block = block_head = None
             continue
         tt = pats["total_timed"].search(line)
@@ -1161,6 +1170,11 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         # the line states its own total ("putty 3', pinch clips x20 - 7' total"): one item
         return [Segment(a, b, total, _units(line))]
     one_closing_time = bool(_PAREN_CLOSE.search(line)) and len(_PAREN_MINUTES.findall(line)) == 1
+    sentences = _sentences(line) if len(mins) >= 2 else []
+    if len(sentences) >= 2 and len(sentences) == len(mins) and all(_ends_with_time(line[s0:s1].rstrip(" .")) for s0, s1 in sentences):
+        # sentences each closed by their own time: "scar mob w/ lotion, then gel sheet fitted,
+        # 9 min. Tendon gliding, blocking, PROM into PIP ext, 14 min."
+        return [s for s0, s1 in sentences for s in _line_segments(text, *_strip(text, a + s0, a + s1)) if s.end > s.start]
     if len(mins) >= 2 and not one_closing_time:
         # (a line closed by its one parenthesised time, "... stood 8 min; ... (~12 min)", is one item)
         parts = _split_on(line, (";", "|"))
@@ -1331,6 +1345,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             continue  # (what an earlier visit's note said, carried into this one, is not today's)
         if _NOT_BILLED.search(seg_text):
             continue  # "Harness don/doff + device setup ~9 min (not billed)"
+        if _COORDINATION.match(seg_text):
+            continue  # "Talked on the phone with her coach for about ten minutes ...": care coordination
         if _OBSERVATION.match(seg_text) and (seg.minutes is None or seg.weak_minutes) and not _SETS_REPS.search(seg_text):
             continue  # "SpO2 94% -> 92% w/ transfers, recovered after 2 min seated rest", "Rest breaks x3"
         parsed = parse(seg_text)
@@ -1390,6 +1406,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             seg.code = _refined(header_code(eval_time.group(1)), seg_text, text)  # type: ignore[arg-type]
         if seg.code in _OT_EQUIVALENT and _is_ot_note(text):
             seg.code = _OT_EQUIVALENT[seg.code]  # "Eval 35 min" in an occupational therapy note
+        if seg.minutes is not None and _GROUP_LINE.match(seg_text) and not _ONE_ON_ONE.search(seg_text) and _GROUP_SETTING.search(text[: seg.start]):
+            seg.code = "97150"  # "Class 10:00-10:45: seated warm-up, ..." under "Balance Class (Zoom) -- 5 participants"
         kept.append(seg)
     by_head: dict[int, list[Segment]] = {}
     for seg in kept:
@@ -1471,6 +1489,15 @@ _PROSTHETIC_CONTROL = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PROSTHETIC_VISIT = re.compile(r"\b(?:initial|first)\s+(?:prosthetic\s+)?(?:training\s+)?(?:session|visit|encounter|fitting)\b", re.IGNORECASE)
+#: a line telling of a call or message to someone other than the patient ("Spoke w/ RN ...",
+#: "Called PCP office, left message ...", "Talked on the phone with her coach ...")
+_COORDINATION = re.compile(
+    r"\W*(?:(?:pt|patient|therapist|pta|ota|ot|i|we|also)\s+)?(?:talked|spoke|called|phoned|e-?mailed|texted|messaged|faxed|conferred"
+    r"|left\s+(?:a\s+)?(?:message|vm|voicemail)|phone\s+call)\b"
+    r"[^.;\n]{0,50}?\b(?:coach(?:es)?|md|dr\.?|doctor|physician|surgeon|office|case\s+manager|cm|teacher|nurse|rn|pa|np|employer|supervisor"
+    r"|insurer|insurance|adjuster|orthotist|prosthetist|school|slp|team|pcp|vendor)\b",
+    re.IGNORECASE,
+)
 _NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b", re.IGNORECASE)
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
@@ -1780,6 +1807,29 @@ def _in_the_pool(text: str, segs: list[Segment]) -> list[Segment]:
     return segs
 
 
+_GROUP_TIME = re.compile(r"[\s\-*\u2022]*(?:(?:group|grp|class)\b[^:\n]{0,20}|time|session)?\s*[:\-]?\s*(?P<clock>\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2})\s*[:.]?\s*", re.IGNORECASE)
+_GROUP_LINE = re.compile(r"[\s\-*\u2022\[]*(?:group|grp|class)\b[^\n]{0,30}?(?P<clock>\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2})", re.IGNORECASE)
+
+
+def _time_the_group(text: str, segs: list[Segment]) -> None:
+    """A group session named without its time ("GROUP -- bladder & bowel class, 4 children")
+    takes the time of a line of its own among the note's first lines ("Time: 4:00-4:50") or of
+    a line opened by the group's name ("Class 10:00-10:45: seated warm-up, ..."), when no
+    item carries it."""
+    group = next((g for g in segs if g.code == "97150"), None)
+    if group is None or any(g.code == "97150" and g.minutes is not None for g in segs):
+        return
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for k, line in enumerate(lines):
+        m = _GROUP_TIME.fullmatch(line) if k < 4 else None
+        m = m or _GROUP_LINE.match(line)
+        if m is not None and not _ONE_ON_ONE.search(line):
+            found = minutes_in(m.group("clock"))
+            if found:
+                group.minutes, group.weak_minutes = found[0][2], False
+                return
+
+
 def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
     """In a group-therapy note, the exercise and activities described belong to the group
     session unless they form a coded block of their own or the line (or its block header) marks
@@ -1918,6 +1968,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs = _drop_eval_findings(text, segs, totals)
     segs = _in_the_pool(text, segs)
     segs = _fold_into_group(text, segs)
+    _time_the_group(text, segs)
     if _WITHHELD.search(text):
         # "Rx withheld - not safe to exercise today": what the note describes without a time
         # (the patient's walk in, the plan for next time) was not treatment; timed work done

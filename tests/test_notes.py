@@ -9,6 +9,8 @@ from classifier.notes import minutes_in, segment_note
 
 MINUTES = [
     ("Before group, 1:1 x 10 min: gaze work", 10),
+    ("putty 3 min ea hand, gross grasp 2x15", None),  # a dose per hand
+    ("VOR x1 3 x 45 s, dizziness settles <1 min", None),
     ("TE 15'", 15),
     ("NMR 15 min", 15),
     ("ther ex x15min", 15),
@@ -625,6 +627,9 @@ def test_tables_observations_and_times_inside_lines(note, expected):
         ("NMES to quad during quad sets 10 min", "97032"),  # attended: during exercise
         ("Retrograde edema massage R hand 6 min", "97140"),  # manual therapy, not 97124
         ("DBO remolded, wrist to neutral, straps replaced - 12 min", "97763"),  # an orthosis remolded is subsequent management
+        ("Resting hand orthosis: strap revised, pad over the ulnar styloid - 12 min", "97763"),  # revised, trimmed, re-strapped
+        ("Dorsal blocking orthosis re-fitted after the swelling went down - 10 min", "97763"),  # re-fitted is not fitted
+        ("New thumb spica fabricated and fitted, edges trimmed - 30 min", "97760"),  # trimmed while it is made
     ],
 )
 def test_services_named_by_their_setting(line, code):
@@ -768,6 +773,18 @@ def test_an_aquatic_session_and_its_land_part(note, expected):
             "Tandem stance on foam 4 x 30 s, CGA",
             {"97112": None},
         ),
+        # section GG scores are findings too
+        (
+            "OT LTC\nGG mobility: roll L/R 03 -> 04; sit to lying 03; lying to sitting on side of bed 02\n"
+            "B UE chest press w/ dowel 2x12, elbow flex/ext yellow band 2x15 - 10 min",
+            {"97110": 10},
+        ),
+        # a call to someone other than the patient is care coordination
+        (
+            "PT - ACL 6 mo\nReactive cutting drills off a ball played to her, 20 min\n"
+            "Talked on the phone with her coach about ten minutes after the session: non-contact drills until the hop re-test.",
+            {"97112": 20},
+        ),
         # text between copy markers is an earlier visit's
         (
             "OP PT 3/14\n== Copied from 3/7 note - please review ==\nTreatment: tandem walking on foam beam 4 laps, SLS on rocker board 3x20 s, CGA\n"
@@ -780,6 +797,14 @@ def test_an_aquatic_session_and_its_land_part(note, expected):
 )
 def test_score_lines_and_copied_text_are_not_items(note, expected):
     assert _by_code(note) == expected
+
+
+def test_a_group_named_without_its_time_takes_the_time_line_under_it():
+    note = (
+        "GROUP -- knee class, 5 pts, PT + aide\nTime: 9:00-9:45\nContent: bike warm-up, sit to stands, step-ups, band rows.\n"
+        "INDIVIDUAL (after group) 9:47-9:58: tandem stance on foam 3x30s, SLS 3x15s."
+    )
+    assert _by_code(note) == {"97150": 45, "97112": 11}
 
 
 def test_one_on_one_time_after_a_group_and_the_lines_that_follow_it():
@@ -812,6 +837,19 @@ def test_one_on_one_time_after_a_group_and_the_lines_that_follow_it():
             "NMR: recumbent bike 12 min L4, seated LAQ 2# 2x12, marching 2x15.\nTA: car transfer sim x3, carried grocery bag 40 ft.\n"
             "Time: NMR 20 min, TA 10 min",
             {"97110": 20, "97530": 10},
+        ),
+        # a minutes line of codes and their minutes, the total last; the ticked services above it claim, not document
+        (
+            "OT TREATMENT NOTE (LTC)\nTreatment provided: [x] 97530 Ther Activities  [x] 97110 Ther Exercise  [ ] 97112\n"
+            "Minutes: 97530 - 14   97110 - 10      Total tx time 28 min\nRolling L/R w/ rail, supine to sit EOB min A, scooting to HOB x3.\n"
+            "B UE chest press w/ dowel 2x12, elbow flex/ext yellow band 2x15.",
+            {"97530": 14, "97110": 10},
+        ),
+        # sentences each closed by their own time
+        (
+            "Hand therapy wk 6\nTx: scar massage w/ lotion, then silicone sheet fitted under the night orthosis, 9 min. Tendon gliding, "
+            "blocking and gentle composite flexion stretch, 14 min.",
+            {"97140": 9, "97110": 14},
         ),
         # columns set apart by spaces, the total last
         (
