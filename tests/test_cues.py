@@ -147,6 +147,10 @@ def test_group_cues_need_a_group(parse, text, group):
         ("balance bike, gliding with feet up 5 s", "manual", False),  # not a joint glide
         ("AP glides grade III to the talocrural joint", "manual", True),
         ("Med mgmt: filled a weekly pill organizer w/ wife", "self_care", True),
+        ("Date/Time: 1/14 AM", "gait", False),  # the morning, not metres
+        ("walked 40 m x2 w/ RW", "gait", True),
+        ("L hemiplegic shoulder, 1 fingerbreadth subluxation", "other_code", False),  # no spinal manipulation
+        ("Subluxation L5, R SI; diversified CMT lumbar", "other_code", True),
     ],
 )
 def test_cue_scope(parse, text, family, found):
