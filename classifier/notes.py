@@ -1766,6 +1766,25 @@ def _titled_evaluation(text: str) -> tuple[int, int, str] | None:
     return a, b, code
 
 
+_EXAM_LINE = re.compile(
+    r"[\s\-*\u2022]*(?:re-?exam(?:ination)?|exam(?:ination)?|testing|tests|re-?test(?:ing)?|(?:objective|outcome)\s+measures|re-?assessment)\b", re.IGNORECASE
+)
+
+
+def _time_the_evaluation(text: str, segs: list[Segment]) -> None:
+    """In a note that documents an evaluation without its time, a timed line opened by the
+    examination or its tests ("Re-exam (25 min): ISNCSCI repeated ...", "Testing on ground
+    (20 min): GMFM-88 ...", "Retest + goal update 20 min") is the evaluation, whatever its
+    words would make of it alone."""
+    evaluation = next((g for g in segs if g.code in _EVALUATION_CODES), None)
+    if evaluation is None or any(g.code in _EVALUATION_CODES and g.minutes is not None for g in segs):
+        return
+    for g in segs:
+        if g.minutes is not None and g.code not in _EVALUATION_CODES and _EXAM_LINE.match(text[g.start : g.end]):
+            g.code = evaluation.code
+            return
+
+
 def _evaluation_title(text: str, segs: list[Segment]) -> list[Segment]:
     """A note titled as an evaluation whose lines name none documents one: the title is its
     line item (untimed unless the note states the evaluation's time)."""
@@ -1965,6 +1984,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs = classify_segments(text, segs, model)
     segs = _drop_preamble(text, segs)
     segs = _evaluation_title(text, segs)
+    _time_the_evaluation(text, segs)
     segs = _drop_eval_findings(text, segs, totals)
     segs = _in_the_pool(text, segs)
     segs = _fold_into_group(text, segs)

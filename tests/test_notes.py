@@ -656,6 +656,12 @@ def test_services_named_by_their_setting(line, code):
         ("OT Re-evaluation\nGrip R 30 lb / L 55 lb.\nSit>stand from w/c SBA.\nGoals updated.", {"97168": None}),
         # "dep x2" counts helpers, not sets: a finding of the evaluation
         ("PT Initial Evaluation - ICU\nMRC sum 30/60.\nRolling R/L dep x2.\nComplexity: high.", {"97163": None}),
+        # a timed line opened by the examination is the evaluation's time
+        (
+            "PT Re-evaluation - balance program\nRe-exam (25 min): hip abd strength 3+/5 -> 4/5, SLS 4 s -> 9 s, step-ups 10 in 8 reps.\n"
+            "Goals updated.\nTx: tandem walking on foam 4 laps, SLS on rocker board 3x20 s - 10 min",
+            {"97164": 25, "97112": 10},
+        ),
         # a daily note that mentions an evaluation to come is not one
         ("PT daily note - re-eval due next visit\nLeg press 3x10 70#, step-ups 2x12 - 15 min", {"97110": 15}),
     ],
