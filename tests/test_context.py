@@ -26,6 +26,7 @@ CASES = [
     ("Advice: walk 2 x 15 min daily", "walk", "planned"),
     ("Ed: log roll to get out of bed", "log roll", "planned"),  # teaching only: what to do at home
     ("Home care: walking program", "walking", "planned"),
+    ("arm trough for the w/c to be ordered", "w/c", "planned"),
     # "set-up only" leaves a machine unsupervised but is an assist level on a self-care task
     ("NuStep 10 min, set-up only", "NuStep", "negated"),
     ("UB dressing seated, set-up only", "UB dressing", "performed"),
