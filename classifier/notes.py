@@ -51,7 +51,7 @@ _REST_AFTER = re.compile(
 # min"), the length of one of several bouts ("3 rounds x 2 min") or a rate ("18 in one minute")
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
-    r"|(?<![A-Za-z\d:])\d{1,2}\s*[x\u00d7*]\s*|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
+    r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+)$",
@@ -939,7 +939,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             # an indented line keeps its block even with a timed label ("  NuStep L4 8 min - same");
             # a coded header ("NMR 10 min - ...") opens a block of its own
             # (a labelled line timed on its own, "Tx after re-eval: ... 10 min.", ends a heading's block)
-            timed_own = bool(re.match(r"\s*[A-Za-z][\w /&+-]{1,30}:", piece)) and any(sg.minutes is not None and not sg.weak_minutes for sg in new)
+            timed_own = bool(_OWN_LABEL.match(piece)) and any(sg.minutes is not None for sg in new)
             member = block is not None and block_head is not None and (continuation or block_open or caps_open and not timed_own) and (
                 head is None or (continuation and header_code(head[1]) is None)
             )
@@ -1212,6 +1212,8 @@ def _ends_with_time(part: str) -> bool:
     return len(mins) == 1 and bool(part[: mins[0][0]].strip(" -*\u2022")) and not part[mins[0][1] :].strip(" .;,)]~")
 
 
+#: a line opened by a label of its own: "Tx after re-eval:", "GAIT ........ ~8 min, // bars ..."
+_OWN_LABEL = re.compile(r"\s*[A-Za-z][\w /&+()-]{1,30}(?::|\s*\.{4,})")
 _TOTAL_WORD = re.compile(r"\btotal\b", re.IGNORECASE)  # "... Back to supine max A x2. 8 min total."
 _LEADING_CLOCK = re.compile(r"[\s\-*\u2022]*\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}\b")
 _BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
@@ -1700,7 +1702,7 @@ def _in_group(s: Suggestion, seg_text: str) -> bool:
 #: (both uses also need a performed group cue, so the lexicon's decoys, "up 3 pts", "3 pts of
 #: contact", "group home", already keep those phrases out)
 _GROUP_SETTING = re.compile(
-    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|residents|clients|kids|children|peers|students))\b",
+    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|attendees|residents|clients|kids|children|peers|students))\b",
     re.IGNORECASE,
 )
 

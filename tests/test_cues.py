@@ -148,6 +148,7 @@ def test_group_cues_need_a_group(parse, text, group):
         ("AP glides grade III to the talocrural joint", "manual", True),
         ("Med mgmt: filled a weekly pill organizer w/ wife", "self_care", True),
         ("Date/Time: 1/14 AM", "gait", False),  # the morning, not metres
+        ("falls prevention class, 6 attendees", "group", True),
         ("walked 40 m x2 w/ RW", "gait", True),
         ("L hemiplegic shoulder, 1 fingerbreadth subluxation", "other_code", False),  # no spinal manipulation
         ("Subluxation L5, R SI; diversified CMT lumbar", "other_code", True),

@@ -857,6 +857,25 @@ def test_one_on_one_time_after_a_group_and_the_lines_that_follow_it():
             "blocking and gentle composite flexion stretch, 14 min.",
             {"97140": 9, "97110": 14},
         ),
+        # under a heading in capitals, a label set off by a dot leader with its own time opens its own item
+        (
+            "ACHILLES REPAIR - WK 8\nTHER EX (18 min)\n  Bike in boot ........ 10 min, HR 104\n  Seated heel raise ........ 3x15 10#\n"
+            "  TB inv/ev blue ........ 2x15\nGAIT ............... ~8 min, // bars in boot, cues for equal stance time\n"
+            "MANUAL ............. 6', scar mob + STM gastroc",
+            {"97110": 18, "97116": 8, "97140": 6},
+        ),
+        # "rep 6 x15min": a block's time after a count, not six bouts of 15 minutes
+        (
+            "O-\n TrA activation w/ pressure biofeedback cuff during heel slides, tactile cues at ASIS, quality breaks down after rep 6 x15min\n"
+            " bridges 2x12, prone press ups x10 x10min",
+            {"97112": 15, "97110": 10},
+        ),
+        # a class with its attendees counted is group therapy
+        (
+            "09:45-10:30 falls prevention class, 6 attendees, PT + assistant: seated warm-up, heel/toe raises, marching, side steps at chairs.\n"
+            "10:40-10:52 1:1 tandem stance at counter 3x30s, stepping over hurdles, SBA.",
+            {"97150": 45, "97112": 12},
+        ),
         # columns set apart by spaces, the total last
         (
             "VESTIBULAR FLOWSHEET\nVOR x1 yaw standing 3 x 60 s\nWalk w/ head turns 4 x 50 ft\nNuStep lvl 4 x 8 min\n"
