@@ -128,6 +128,18 @@ VOICES = {
     "head_neck_cancer_rehab",
     "icu_acquired_weakness_gbs",
     "dcd_pediatric_motor",
+    "cardiac_rehab_phase2",
+    "sports_medicine_acl_rts",
+    "nursing_home_restorative_ot",
+    "hand_therapy_flexor_tendon",
+    "telerehab_rural_video",
+    "pelvic_floor_pediatric",
+    "orthopedic_surgeon_owned_clinic",
+    "geriatric_day_hospital",
+    "amputee_outpatient_prosthetic_gait",
+    "stroke_outpatient_upper_limb_ot",
+    "vestibular_concussion_peds",
+    "industrial_work_conditioning_terse",
 }
 HARD_KINDS = {
     "intent-flip",
