@@ -240,8 +240,8 @@ def _header_words(fragment: str) -> str:
     words = pats["units"].sub(" ", words)
     words = re.sub(r"\[\s*[xX\u2713\u2714 ]?\s*\]", " ", words)
     words = re.sub(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+", " ", words)
-    words = re.sub(r"[\[\]()#:;,|=@~._\u2013\u2014]+|(?<![A-Za-z])-+|-+(?![A-Za-z])", " ", words)  # keeps "re-education"
-    return " ".join(words.split()).lower()
+    words = re.sub(r"[\[\]()#:;,|=@~._\u2013\u2014\u2713\u2714]+|(?<![A-Za-z])-+|-+(?![A-Za-z])", " ", words)  # keeps "re-education"
+    return re.sub(r"\s*/\s*", "/", " ".join(words.split()).lower())  # "self-care / home mgmt"
 
 
 def _header_prefix(line: str) -> tuple[int, str] | None:
@@ -502,7 +502,7 @@ def _is_code_only(line: str) -> bool:
 
 
 _CONTINUATION = frozenset(" \t-*\u2022>0123456789")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z(])")
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\bvs\.)\s+(?=[A-Za-z(])")  # not after "Dr." or "Mrs."
 
 
 _UNCHECKED = re.compile(r"\[\s*\]\s*[^\[]*")
@@ -1356,8 +1356,9 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         seg.suggestion = s
         if s.code in THREE and _measurement_only(parsed) and (seg.minutes is None or seg.weak_minutes or not _anchored_minutes(seg_text)):
             continue  # (a line timed on its own is work done: "PROM shoulder flex 140, abd 110 - 5'")
-        if seg.minutes is None and (s.code in THREE or s.other_service in _TREATMENT_FINDINGS) and not _under_test_header(seg) and _reports_finding(seg_text):
-            continue  # "TUG 18.2 s w/ cane | 30s CST 5", "Grip dyno L 102# (baseline 96#)."
+        if seg.minutes is None and seg.block is None and (s.code in THREE or s.other_service in _TREATMENT_FINDINGS) and _reports_finding(seg_text):
+            continue  # "TUG 18.2 s w/ cane | 30s CST 5", "Grip dyno L 102# (baseline 96#)."; (a line
+            # listed under a block's header details the block: "9-hole peg (R 41 s), flipping cards")
         if s.code in THREE and _in_group(s, seg_text):
             seg.code = "97150"  # "Attended knee OA class (7 pts, 1 physio + 1 assistant): bike, step ups ..."
         elif s.code in THREE:
@@ -1411,6 +1412,16 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         if seg.minutes is not None and _GROUP_LINE.match(seg_text) and not _ONE_ON_ONE.search(seg_text) and _GROUP_SETTING.search(text[: seg.start]):
             seg.code = "97150"  # "Class 10:00-10:45: seated warm-up, ..." under "Balance Class (Zoom) -- 5 participants"
         kept.append(seg)
+    with_members = {id(s.block) for s in kept if s.block is not None and s.block is not s}
+    orphaned = [s for s in segments if s.block is s and id(s) in heads and id(s) not in with_members]
+    for head in orphaned:
+        if head.minutes is not None and head.header_code is not None and head.header_code not in THREE:
+            # "[x] 97763 Prosthetic mgmt ... 6 min" over "- sleeve tear, pt shown how to reseal":
+            # details that name no service of their own leave the header's service and time
+            head.code = _refined(head.header_code, text[head.start : head.end], text)
+            kept.append(head)
+    if orphaned:
+        kept.sort(key=lambda s: s.start)
     by_head: dict[int, list[Segment]] = {}
     for seg in kept:
         if seg.block is not None and seg.block is not seg:
@@ -1880,12 +1891,6 @@ def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
         if s.code == "97150" or s.code not in _GROUP_ACTIVITIES or s.header_code or individual:
             kept.append(s)
     return kept
-
-
-def _under_test_header(seg: Segment) -> bool:
-    """The line is listed under an evaluation's or a performance test's header ("RE-EVALUATION
-    (30 min)"), whose time its findings carry."""
-    return seg.block is not None and seg.block.header_code in _HEADER_DECIDES
 
 
 def _reports_finding(seg_text: str) -> bool:

@@ -876,6 +876,13 @@ def test_one_on_one_time_after_a_group_and_the_lines_that_follow_it():
             "10:40-10:52 1:1 tandem stance at counter 3x30s, stepping over hurdles, SBA.",
             {"97150": 45, "97112": 12},
         ),
+        # indented ticked headers, one named with spaced slashes; a score inside a listed detail stays the block's
+        (
+            "OT Day Hospital\nInterventions:\n [X] Therapeutic exercise .......... 10 min\n      red putty squeeze 3 min x2, digiflex 2x15\n"
+            " [X] Neuromuscular re-education .... 12 min\n      finger-thumb opposition sequencing, 9-hole peg (R 41 s), flipping cards\n"
+            " [X] Self-care / home mgmt ......... 15 min\n      button-front cardigan on with strategy, zip with zip-pull aid",
+            {"97110": 10, "97112": 12, "97535": 15},
+        ),
         # columns set apart by spaces, the total last
         (
             "VESTIBULAR FLOWSHEET\nVOR x1 yaw standing 3 x 60 s\nWalk w/ head turns 4 x 50 ft\nNuStep lvl 4 x 8 min\n"
@@ -920,3 +927,20 @@ def test_a_closing_total_times_every_sentence_of_its_line():
     )
     segments, _totals, _billed = segment_note(line)
     assert [(s.start, s.end, s.minutes) for s in segments] == [(0, len(line), 9)]
+
+
+def test_a_header_keeps_its_service_when_its_details_name_none():
+    note = (
+        "Prosthetic rehab visit 8\n[x] 97110 Ther Ex ............. 12 min\n     - bridges 2x12, side-lying hip abduction 2x15\n"
+        "[x] 97763 Prosthetic mgmt ........... 6 min\n     - sleeve tear at proximal edge, pt shown how to reseal"
+    )
+    assert _by_code(note) == {"97110": 12, "97763": 6}
+
+
+def test_a_title_does_not_end_a_sentence():
+    line = (
+        "She saw Dr. Patel's PA this morning, staples out last week, incision healed, hip precautions stay through week six, "
+        "so no flexion past ninety and no crossing. Pain three out of ten, mostly lateral hip at night."
+    )
+    starts = [s.start for s in segment_note(line)[0]]
+    assert line.index("Patel") not in starts and line.index("Pain three") in starts
