@@ -1117,7 +1117,11 @@ def _anchored_minutes(part: str) -> bool:
         return False
     lead = not part[: mins[0][0]].strip(" -*\u2022([")
     close = not _DICTATED_PUNCTUATION.sub(" ", part[mins[-1][1] :]).strip(" .;,)]~")
-    return lead or close
+    # ... or closes its first sentence after a dash: "Prolonged stretch + PROM R wrist - 12 min.
+    # Wrist ext PROM to 55 deg"
+    after = part[mins[0][1] - 1 :]  # (the minutes may take the full stop: "12 min.")
+    dashed = bool(re.search(r"\s[-\u2013]\s*$", part[: mins[0][0]])) and bool(re.match(r"\.\s|.\s*\.\s", after))
+    return lead or close or dashed
 
 
 def _units(line: str) -> int | None:

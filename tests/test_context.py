@@ -27,6 +27,7 @@ CASES = [
     ("Ed: log roll to get out of bed", "log roll", "planned"),  # teaching only: what to do at home
     ("Home care: walking program", "walking", "planned"),
     ("arm trough for the w/c to be ordered", "w/c", "planned"),
+    ("Referred by: sports med for balance training", "balance training", "historical"),
     # "set-up only" leaves a machine unsupervised but is an assist level on a self-care task
     ("NuStep 10 min, set-up only", "NuStep", "negated"),
     ("UB dressing seated, set-up only", "UB dressing", "performed"),

@@ -779,6 +779,12 @@ def test_an_aquatic_session_and_its_land_part(note, expected):
             "Tandem stance on foam 4 x 30 s, CGA",
             {"97112": None},
         ),
+        # a time closing a line's first sentence after a dash makes it work done, the range measured after it
+        (
+            "OT neuro\n- Prolonged stretch + PROM R wrist/finger flexors, elbow ext, forearm sup - 12 min. Wrist ext PROM to 55 deg "
+            "w/ fingers ext (was 40).\n- Task practice: cups and cans table to 2nd shelf, 3 sets of 10 - 18 min",
+            {"97110": 12, "97530": 18},
+        ),
         # section GG scores are findings too
         (
             "OT LTC\nGG mobility: roll L/R 03 -> 04; sit to lying 03; lying to sitting on side of bed 02\n"
