@@ -1730,6 +1730,7 @@ _FINDING_CODES = frozenset(THREE) | {"97116", "97542", "97129", "97750"}
 #: "MoCA 25/30"), though it reports a finding
 _TREATMENT_FINDINGS = frozenset({"97116", "97542", "97129", "97535", "97140"})
 _NAMES_A_TEST = re.compile(r"\b97750\b|\bFCE\b|functional\s+capacity|(?:physical\s+)?performance\s+test", re.IGNORECASE)
+_TEST_NOTE = re.compile(_NAMES_A_TEST.pattern + r"|\bre-?test\b|lift(?:ing)?\s+protocol", re.IGNORECASE)
 
 
 def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals) -> list[Segment]:
@@ -1737,12 +1738,15 @@ def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals) -> list[
     time, dose or units report its findings, and a test not billed as one (no "97750", FCE or
     performance test named) is no separate service."""
     timed = any(g.code in _EVALUATION_CODES and g.minutes is not None for g in segs) or _EVALUATION_CODES & set(totals.by_code)
-    if not timed and not _EVALUATION_TOTAL.search(text) and _titled_evaluation(text) is None:
+    evaluation = timed or _EVALUATION_TOTAL.search(text) is not None or _titled_evaluation(text) is not None
+    # (a timed performance test's items are its findings too: "2-hand carry 50 ft: 60# (goal 70)")
+    test = any(g.code == "97750" and g.minutes is not None for g in segs) and _TEST_NOTE.search(text) is not None
+    if not evaluation and not test:
         return segs
     out = []
     for g in segs:
         body = text[g.start : g.end]
-        if g.code == "97750" and not _NAMES_A_TEST.search(body) and g.header_code != "97750":
+        if evaluation and g.code == "97750" and not _NAMES_A_TEST.search(body) and g.header_code != "97750":
             continue
         body = _HELPERS.sub(" ", body)  # "Rolling dep x2": two helpers, not two sets
         undosed = not (_SETS_REPS.search(body) or _DOSING.search(body) or _SPOKEN_DOSE.search(body))

@@ -662,6 +662,12 @@ def test_services_named_by_their_setting(line, code):
             "Goals updated.\nTx: tandem walking on foam 4 laps, SLS on rocker board 3x20 s - 10 min",
             {"97164": 25, "97112": 10},
         ),
+        # a timed performance test's items are its findings
+        (
+            "WC wk 4 retest (for adjuster)\nLift protocol, PT administered:\n floor-waist: 50# safe max (goal 70)\n"
+            " 2-hand carry 50 ft: 55# (goal 65)\n push cart: 48# force, pull 45#\nWritten report to adjuster and MD, 40 min incl report.",
+            {"97750": 40},
+        ),
         # a daily note that mentions an evaluation to come is not one
         ("PT daily note - re-eval due next visit\nLeg press 3x10 70#, step-ups 2x12 - 15 min", {"97110": 15}),
     ],
