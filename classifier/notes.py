@@ -187,7 +187,8 @@ def _minutes_in(text: str, visit: bool) -> tuple[tuple[int, int, int], ...]:
                 continue
         if not 0 < v <= 240:
             continue
-        if _VISIT_BEFORE.search(text, max(0, m.start() - 24), m.start()) or _VISIT_AFTER.match(text, m.end()):
+        if m.group("h5") or _VISIT_BEFORE.search(text, max(0, m.start() - 24), m.start()) or _VISIT_AFTER.match(text, m.end()):
+            # (time in and out times the visit: "Time in 0912 / time out 0958")
             if visit:
                 out.append((m.start(), m.end(), v))
         elif not visit and (

@@ -11,6 +11,7 @@ MINUTES = [
     ("Before group, 1:1 x 10 min: gaze work", 10),
     ("putty 3 min ea hand, gross grasp 2x15", None),  # a dose per hand
     ("VOR x1 3 x 45 s, dizziness settles <1 min", None),
+    ("Time in 0912 / time out 0958. Drove 34 mi on gravel", None),  # the visit's time, not an item's
     ("TE 15'", 15),
     ("NMR 15 min", 15),
     ("ther ex x15min", 15),
@@ -30,7 +31,7 @@ MINUTES = [
     ("Ther Ex [x] 97110  Time: 18", 18),  # a labelled minutes field
     ("Time: 3/10 pain", None),
     ("walk 10 min 3x/day at home", None),  # a home prescription
-    ("Time in 0905 out 0950", 45),
+    ("Time in 0905 out 0950", None),  # the visit's length (read as such below)
     ("visit 10:40 to 11:25, seen in home", None),  # the visit's length, not an intervention's
     ("dizziness +1, back to baseline <1 min", None),  # a recovery
     ("bike daily 20 min at home", None),  # a home prescription
@@ -56,6 +57,11 @@ def _by_code(note: str) -> dict[str, int | None]:
 def test_minutes_formats(text, minutes):
     got = minutes_in(text)
     assert (got[0][2] if got else None) == minutes
+
+
+@pytest.mark.parametrize("text", ["Time in 0905 out 0950", "visit 10:05-10:50, seen in home", "TI 0905 TO 0950"])
+def test_a_visits_time_in_and_out(text):
+    assert [m[2] for m in minutes_in(text, visit=True)] == [45]
 
 
 NOTE = """S: L knee sore after stairs at work, 3/10.
