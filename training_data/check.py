@@ -140,6 +140,12 @@ VOICES = {
     "stroke_outpatient_upper_limb_ot",
     "vestibular_concussion_peds",
     "industrial_work_conditioning_terse",
+    "burn_rehab_outpatient",
+    "neuro_icu_early_mobility",
+    "golf_tennis_performance_clinic",
+    "rural_home_health_pta",
+    "developmental_peds_ot_clinic",
+    "oncology_lymphedema_pt",
 }
 HARD_KINDS = {
     "intent-flip",
