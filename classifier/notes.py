@@ -236,13 +236,20 @@ def _header_words(fragment: str) -> str:
     """What is left of a header fragment once codes, minutes, units, checkboxes and
     punctuation are removed, lowercased ("[x] 97110 TherEx 20 min" -> "therex")."""
     pats = _patterns()
-    words = re.sub(r"\(?\b9\d{4}\b\)?|\bG0283\b", " ", fragment)
+    words = _HW_CODES.sub(" ", fragment)
     words = pats["minutes"].sub(" ", words)
     words = pats["units"].sub(" ", words)
-    words = re.sub(r"\[\s*[xX\u2713\u2714 ]?\s*\]", " ", words)
-    words = re.sub(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+", " ", words)
-    words = re.sub(r"[\[\]()#:;,|=@~._\u2013\u2014\u2713\u2714]+|(?<![A-Za-z])-+|-+(?![A-Za-z])", " ", words)  # keeps "re-education"
-    return re.sub(r"\s*/\s*", "/", " ".join(words.split()).lower())  # "self-care / home mgmt"
+    words = _HW_BOXES.sub(" ", words)
+    words = _HW_NUMBERS.sub(" ", words)
+    words = _HW_PUNCTUATION.sub(" ", words)  # keeps "re-education"
+    return _HW_SLASH.sub("/", " ".join(words.split()).lower())  # "self-care / home mgmt"
+
+
+_HW_CODES = re.compile(r"\(?\b9\d{4}\b\)?|\bG0283\b")
+_HW_BOXES = re.compile(r"\[\s*[xX\u2713\u2714 ]?\s*\]")
+_HW_NUMBERS = re.compile(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+")
+_HW_PUNCTUATION = re.compile(r"[\[\]()#:;,|=@~._\u2013\u2014\u2713\u2714]+|(?<![A-Za-z])-+|-+(?![A-Za-z])")
+_HW_SLASH = re.compile(r"\s*/\s*")
 
 
 def _header_prefix(line: str) -> tuple[int, str] | None:
@@ -1949,7 +1956,7 @@ def discipline(text: str) -> set[str]:
 def _discipline_res() -> dict[str, re.Pattern[str]]:
     """One compiled pattern per discipline over all its markers."""
     return {
-        disc: re.compile("|".join(rf"(?<![\w/]){re.escape(mk)}(?![\w/])" for mk in markers))
+        disc: re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(mk) for mk in markers) + r")(?![\w/])")
         for disc, markers in _conf()["discipline"].items()
     }
 
