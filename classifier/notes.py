@@ -41,9 +41,10 @@ _REST_AFTER = re.compile(
     r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)"
     r"|\s*(?:ea|each)\b|\s*per\s+(?:side|hand|leg|arm|limb|direction)\b",
     re.IGNORECASE,
-)  # ... a dose per item ("putty 3 min ea", "1 min per side"), a home prescription ("walk 10 min 3x/day", "10 min BID") or a wait for symptoms to
-# settle ("sat EOB 3 min for the dizziness to pass"), the billing rule ("8 min rule: 24 TE / ..."),
-# a late arrival ("arrived 10 min late"), or something before the session ("fed 30 min prior")
+)  # ... a dose per item ("putty 3 min ea", "1 min per side"), a home prescription ("walk 10
+# min 3x/day", "10 min BID") or a wait for symptoms to settle ("sat EOB 3 min for the
+# dizziness to pass"), the billing rule ("8 min rule: 24 TE / ..."), a late arrival ("arrived
+# 10 min late"), or something before the session ("fed 30 min prior")
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
