@@ -1213,7 +1213,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         chunks = _narrative_chunks(line, mins)
         if len(chunks) >= 2:
             return [Segment(a + c0, a + c1, v) for c0, c1, v in chunks]
-    sentences = _sentences(line)
+    sentences = sentences or _sentences(line)
     if len(line) > 160 and len(sentences) > 1 and not leading and not closing:
         return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in _attach_comments(line, sentences)]
     mins, weak = _block_minutes(line)
@@ -1228,7 +1228,9 @@ def _ends_with_time(part: str) -> bool:
 #: a line opened by a label of its own: "Tx after re-eval:", "GAIT ........ ~8 min, // bars ..."
 _OWN_LABEL = re.compile(r"\s*[A-Za-z][\w /&+()-]{1,30}(?::|\s*\.{4,})")
 _TOTAL_WORD = re.compile(r"\btotal\b", re.IGNORECASE)  # "... Back to supine max A x2. 8 min total."
-_LEADING_CLOCK = re.compile(r"[\s\-*\u2022]*\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}\b")
+#: a clock range ("10:05-10:20", "0905 to 0950")
+_CLOCK_RANGE = r"\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}"
+_LEADING_CLOCK = re.compile(rf"[\s\-*\u2022]*{_CLOCK_RANGE}\b")
 _BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
 _BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;]|\s(?:and\s+)?then\b")
@@ -1425,8 +1427,11 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         if seg.minutes is not None and _GROUP_LINE.match(seg_text) and not _ONE_ON_ONE.search(seg_text) and _GROUP_SETTING.search(text[: seg.start]):
             seg.code = "97150"  # "Class 10:00-10:45: seated warm-up, ..." under "Balance Class (Zoom) -- 5 participants"
         kept.append(seg)
-    with_members = {id(s.block) for s in kept if s.block is not None and s.block is not s}
-    orphaned = [s for s in segments if s.block is s and id(s) in heads and id(s) not in with_members]
+    by_head: dict[int, list[Segment]] = {}
+    for seg in kept:
+        if seg.block is not None and seg.block is not seg:
+            by_head.setdefault(id(seg.block), []).append(seg)
+    orphaned = [s for s in segments if s.block is s and id(s) in heads and id(s) not in by_head]
     for head in orphaned:
         if head.minutes is not None and head.header_code is not None and head.header_code not in THREE:
             # "[x] 97763 Prosthetic mgmt ... 6 min" over "- sleeve tear, pt shown how to reseal":
@@ -1435,10 +1440,6 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             kept.append(head)
     if orphaned:
         kept.sort(key=lambda s: s.start)
-    by_head: dict[int, list[Segment]] = {}
-    for seg in kept:
-        if seg.block is not None and seg.block is not seg:
-            by_head.setdefault(id(seg.block), []).append(seg)
     for members in by_head.values():
         head = members[0].block
         if head is None or head.minutes is None:
@@ -1742,12 +1743,12 @@ _NAMES_A_TEST = re.compile(r"\b97750\b|\bFCE\b|functional\s+capacity|(?:physical
 _TEST_NOTE = re.compile(_NAMES_A_TEST.pattern + r"|\bre-?test\b|lift(?:ing)?\s+protocol", re.IGNORECASE)
 
 
-def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals) -> list[Segment]:
+def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals, titled: bool) -> list[Segment]:
     """In a note that times an evaluation, its tests and measures are part of it: lines with no
     time, dose or units report its findings, and a test not billed as one (no "97750", FCE or
     performance test named) is no separate service."""
     timed = any(g.code in _EVALUATION_CODES and g.minutes is not None for g in segs) or _EVALUATION_CODES & set(totals.by_code)
-    evaluation = timed or _EVALUATION_TOTAL.search(text) is not None or _titled_evaluation(text) is not None
+    evaluation = timed or titled or _EVALUATION_TOTAL.search(text) is not None
     # (a timed performance test's items are its findings too: "2-hand carry 50 ft: 60# (goal 70)")
     test = any(g.code == "97750" and g.minutes is not None for g in segs) and _TEST_NOTE.search(text) is not None
     if not evaluation and not test:
@@ -1815,13 +1816,11 @@ def _time_the_evaluation(text: str, segs: list[Segment]) -> None:
             return
 
 
-def _evaluation_title(text: str, segs: list[Segment]) -> list[Segment]:
-    """A note titled as an evaluation whose lines name none documents one: the title is its
-    line item (untimed unless the note states the evaluation's time)."""
-    if any(g.code in _EVALUATION_CODES for g in segs):
-        return segs
-    found = _titled_evaluation(text)
-    if found is None:
+def _evaluation_title(segs: list[Segment], found: tuple[int, int, str] | None) -> list[Segment]:
+    """A note titled as an evaluation (``found``, from ``_titled_evaluation``) whose lines name
+    none documents one: the title is its line item (untimed unless the note states the
+    evaluation's time)."""
+    if found is None or any(g.code in _EVALUATION_CODES for g in segs):
         return segs
     title = Segment(found[0], found[1])
     title.code = found[2]
@@ -1856,8 +1855,8 @@ def _in_the_pool(text: str, segs: list[Segment]) -> list[Segment]:
     return segs
 
 
-_GROUP_TIME = re.compile(r"[\s\-*\u2022]*(?:(?:group|grp|class)\b[^:\n]{0,20}|time|session)?\s*[:\-]?\s*(?P<clock>\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2})\s*[:.]?\s*", re.IGNORECASE)
-_GROUP_LINE = re.compile(r"[\s\-*\u2022\[]*(?:group|grp|class)\b[^\n]{0,30}?(?P<clock>\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2})", re.IGNORECASE)
+_GROUP_TIME = re.compile(rf"[\s\-*\u2022]*(?:(?:group|grp|class)\b[^:\n]{{0,20}}|time|session)?\s*[:\-]?\s*(?P<clock>{_CLOCK_RANGE})\s*[:.]?\s*", re.IGNORECASE)
+_GROUP_LINE = re.compile(rf"[\s\-*\u2022\[]*(?:group|grp|class)\b[^\n]{{0,30}}?(?P<clock>{_CLOCK_RANGE})", re.IGNORECASE)
 
 
 def _time_the_group(text: str, segs: list[Segment]) -> None:
@@ -2007,9 +2006,10 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs, totals, billed = segment_note(readable_layout(text))
     segs = classify_segments(text, segs, model)
     segs = _drop_preamble(text, segs)
-    segs = _evaluation_title(text, segs)
+    title = _titled_evaluation(text)
+    segs = _evaluation_title(segs, title)
     _time_the_evaluation(text, segs)
-    segs = _drop_eval_findings(text, segs, totals)
+    segs = _drop_eval_findings(text, segs, totals, titled=title is not None)
     segs = _in_the_pool(text, segs)
     segs = _fold_into_group(text, segs)
     _time_the_group(text, segs)
