@@ -52,7 +52,7 @@ _REST_AFTER = re.compile(
 # min"), the length of one of several bouts ("3 rounds x 2 min") or a rate ("18 in one minute")
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
-    r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
+    r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)\(?|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+)$",
@@ -296,9 +296,23 @@ def header_code(fragment: str) -> str | None:
     return None
 
 
+_TRAILING_REMARK = re.compile(r"\s*\((?:\s*[A-Za-z]+){1,3}\s*\)\s*\.?\s*$")
+
+
+def _without_remark(line: str) -> str:
+    """``line`` without a short remark in brackets after its time ("Ther ex 12 min (rests
+    excluded)." -> "Ther ex 12 min")."""
+    remark = _TRAILING_REMARK.search(line)
+    if remark and minutes_in(line[: remark.start()]):
+        return line[: remark.start()]
+    return line
+
+
 def _is_bare_header(line: str) -> bool:
     """A line that is only a block header ("Ther Ex:", "NMR (97112) 12 min"), or a heading in
-    capitals closed by its time ("MAX DAILY MOVEMENTS - 28 min")."""
+    capitals closed by its time ("MAX DAILY MOVEMENTS - 28 min"); a remark in brackets after
+    the time changes nothing ("Ther ex 12 min (rests excluded).")."""
+    line = _without_remark(line)
     stripped = line.strip(" \t-*\u2022:")
     if not stripped or len(stripped) > 60:
         return False
@@ -425,6 +439,12 @@ _LEADER_VALUE = re.compile(r"(?:\.{3,}|\u2026+|_{3,})\s*(\d{1,3})\s*$")
 _PLAN_LINE = re.compile(
     r"[\s\-*\u2022]*(?:plan|plans|next\s+(?:visit|session|time|tx|treatment|appt|appointment|wk|week))\b(?!\s*[:\-])", re.IGNORECASE
 )
+_HEP_HEAD = re.compile(r"\b(?:hep|home\s+(?:exercise\s+)?program|home\s+exercises)\s*(?:\([^()\n]*\))?\s*[:\-]?\s*$", re.IGNORECASE)
+_HEP_TAUGHT_TODAY = re.compile(
+    r"\b(?:performed|reviewed|went\s+(?:through|over)|instructed|demonstrated|return\s+demo\w*|practi[cs]ed|taught|issued|updated|progressed)\b", re.IGNORECASE
+)
+#: a dictated assessment without a header's colon ("Assessment, tolerating loading well")
+_ASSESSMENT_LINE = re.compile(r"[\s\-*\u2022]*(?:assessment|impression)\b(?!\s*[:\-])(?!\s+of\b)", re.IGNORECASE)
 #: a signature: a name (initials allowed) and then credentials, or a "signed by" line
 _CREDENTIAL = (
     r"(?i:PT|PTA|DPT|OT|OTR/?L?|COTA|OTA|ATC|LAT|SPT|SPTA|DC|MPT|MSPT|MS|CSCS|OCS|SCS|NCS|CHT|CLT|PhD"
@@ -475,9 +495,15 @@ def _is_identification(line: str, first: bool) -> bool:
         return True  # "Rider: Ava, 9, R hemiplegic CP (GMFCS I), AFO R"
     if not first or _DOSING.search(line):
         return False  # "Today's session: SLS on foam 3x30s ..." is content, not a title
+    if len(line) <= 80 and _COUNTED_VISIT.search(line):
+        return True  # "Achilles loading - wk 6 (L mid-portion tendinopathy)", "POD 3 R TKA"
     # a title opens the line ("IRF PT Daily Note - Day 10   Dx: ..."); a long line is a title
     # only when one of its first words names the note
     return _has_title_word(line if len(line) <= 80 else line[:30])
+
+
+#: the week, day or visit of a course of care ("wk 6", "Day 10", "visit #12", "POD 3")
+_COUNTED_VISIT = re.compile(r"\b(?:wk|week|day|visit|session|tx|pod)\s*#?\s*\d{1,3}\b(?!\s*(?:[x/%]|min|sec|rep|set|lb|kg|#))", re.IGNORECASE)
 
 
 def _has_title_word(fragment: str) -> bool:
@@ -841,9 +867,12 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         parts.append((pos, len(line), part_ctx, True))
         for p0, p1, pctx, _last in parts:
             pa, pb = _strip(text, a + p0, a + p1)
-            if pb <= pa or pctx != "performed":
+            if pb <= pa:
                 continue
             piece = text[pa:pb]
+            if pctx != "performed" and not (pctx == "planned" and _HEP_TAUGHT_TODAY.search(piece) and _HEP_HEAD.search(line, 0, p0) and minutes_in(piece)):
+                continue  # (a home program taught in the session, with its time, is treatment:
+                # "HEP: went through sheet one-on-one, pt performed SAQ, LAQ ... - 8 min")
             visit = minutes_in(piece, visit=True) if _VISIT_WORD.search(piece) or _IN_OUT.search(piece) else []
             if visit and totals.treatment is None:
                 totals.treatment = visit[0][2]  # the visit's length, not an intervention's
@@ -860,6 +889,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             seen_content = True
             if _PLAN_LINE.match(piece):
                 continue  # "Plan 1x/wk x 8 ...", "Next session trial tub bench": not performed today
+            if _ASSESSMENT_LINE.match(piece) and not minutes_in(piece):
+                continue  # "Assessment, tolerating loading ...": dictated commentary on what was done
             if _is_unticked_services(piece):
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
             if _is_units_only(piece) or _RULE_TALLY.match(piece):
@@ -885,7 +916,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if _is_bare_header(piece) or caps_open and _is_caps_label(piece.strip(" \t-*\u2022:"), 1):
                 # (under a timed heading in capitals, another one, a single word too, opens the
                 # next block: "IMPACT 10'" after "THER EX (22 min)" and its lines)
-                block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece), header_code=header_code(piece))
+                block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece), header_code=header_code(_without_remark(piece)))
                 block_head.block = block_head
                 # a list header takes unindented lines too, and so does a timed heading in
                 # capitals ("THER EX 9:10-9:30" over its exercises)
@@ -898,7 +929,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if cells is not None:
                 heads = set(_conf()["table_minute_headers"])
                 clock = _clock_columns(cells)
-                if any(c in heads for c in cells) or clock is not None:
+                names = set(_conf()["table_column_headers"])
+                if any(c in heads for c in cells) or clock is not None or (len(cells) >= 2 and all(c in names for c in cells)):
                     table_col = next((i for i, c in enumerate(cells) if c in heads), None)
                     table_clock = clock
                     table_shape = (piece.lstrip().startswith("|"), "|" not in piece, len(cells))
@@ -1096,6 +1128,12 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     if _LABEL_END.match(line, mins[0][1]):
         return mins[0][2], False  # a label closed by its time: "Seated ther ex in chair (12 minutes): ..."
     for m0, _m1, v in reversed(mins):
+        if _EQUALS_BEFORE.search(line, max(0, m0 - 4), m0):
+            return v, False  # a sum worked out: "intervals 2' on / 1' rest x4 = 12 min, SpO2 88%"
+    m0, m1, v = mins[-1]
+    if len(mins) >= 2 and _SENTENCE_BEFORE.search(line, max(0, m0 - 3), m0) and _SHORT_TAIL.fullmatch(line[m1:]):
+        return v, False  # a closing sentence of its own: "... floating last 3 min. 38 min in water."
+    for m0, _m1, v in reversed(mins):
         if _DASH_BEFORE.search(line, max(0, m0 - 4), m0):
             return v, False  # set off by a dash: "VOR x1 seated 1 min x2 - 4 min, pt queasy"
     for m0, m1, v in mins:
@@ -1115,6 +1153,9 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     return mins[0][2], bool(head) and len(head.split()) > 2 or bool(prefix)
 
 
+_EQUALS_BEFORE = re.compile(r"=\s*(?:~\s*)?$")
+_SENTENCE_BEFORE = re.compile(r"(?:^|[A-Za-z)%]\.\s+)$")
+_SHORT_TAIL = re.compile(r"(?:\s+(?:in|on|of|at|total|spent|today|overall)(?:\s+[A-Za-z]+){0,2})?\s*\.?\s*", re.IGNORECASE)
 _CLAUSE_BEFORE = re.compile(r"\w\s*[,;]\s*(?:~\s*|about\s+|approx\.?\s*)?$", re.IGNORECASE)
 _CLAUSE_AFTER = re.compile(r"\s*(?:total\s*)?[,;]")
 
@@ -1207,6 +1248,9 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         # ("Cx PROM stretches 10 min, prone wt shift/pivot 10 min": each part closed by its own time)
         if len(timed) >= 2 and (every_part or not leading and not closing) and all(not _block_minutes(line[p0:p1].strip())[1] for p0, p1 in timed):
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
+    if len(mins) >= 2 and _SENTENCE_BEFORE.search(line, max(0, mins[-1][0] - 3), mins[-1][0]) and _SHORT_TAIL.fullmatch(line[mins[-1][1] :]):
+        # a closing sentence that is only a time times the whole line: "... recovered w/ PLB. 15'"
+        return [Segment(a, b, mins[-1][2], _units(line))]
     if len(line) > 200 and len(mins) >= 2 and not one_closing_time and not _LEADING_CLOCK.match(line):
         # (a clock range opening the line times all of it: "3:30-3:48 HEP instruction: ...
         # prone on elbows reaching for puzzle pieces 2 min, curl-ups 2x8 ...")
@@ -1438,6 +1482,11 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             # details that name no service of their own leave the header's service and time
             head.code = _refined(head.header_code, text[head.start : head.end], text)
             kept.append(head)
+        elif head.minutes is not None and head.header_code in THREE and _untimed_run_of(head.header_code, [k for k in kept if k.end <= head.start]):
+            # "Ther ex 12 min (rests excluded)." closing untimed exercise lines, over a line
+            # that documents nothing ("Ambulation offered - pt declined")
+            head.code = head.header_code
+            kept.append(head)
     if orphaned:
         kept.sort(key=lambda s: s.start)
     for members in by_head.values():
@@ -1528,7 +1577,7 @@ _COORDINATION = re.compile(
 _NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b", re.IGNORECASE)
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
-    r"[\s\-*\u2022]*(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|heart\s+rate|blood\s+pressure|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain|state(?=\s*:))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
+    r"[\s\-*\u2022]*(?:(?:pre|post|pre-?tx|post-?tx|pre-?ex|post-?ex|rest(?:ing)?|baseline|start|end)\s*[:\-]\s*)?(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|heart\s+rate|blood\s+pressure|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain|state(?=\s*:))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
     re.IGNORECASE,
 )
 #: an item told as an earlier visit's ("Per last visit 02/06: pt performed ...", "Prior session: ...")
@@ -1771,7 +1820,7 @@ _ON_LAND = re.compile(r"\b(?:dry\s+)?land\b|\bout\s+of\s+(?:the\s+)?(?:pool|wate
 
 
 _HELPERS = re.compile(r"\b(?:A|assist|asst|dep|dependent|max|mod|min|total)\s*(?:of\s*)?x\s*[1-3]\b(?!\s*\d)", re.IGNORECASE)
-_EVALUATION_TITLE = re.compile(r"(?i:\b(?:initial\s+|re-?)?eval(?:uation)?\b|\bre-?assessment\b)|\bIE\b")
+_EVALUATION_TITLE = re.compile(r"(?i:\b(?:initial\s+|re-?)?eval(?:uation)?\b|\bre-?assessment\b|\binitial\s+assessment\b)|\bIE\b")
 _NOT_AN_EVALUATION_TITLE = re.compile(
     r"\b(?:progress|daily|treatment|tx|capacity|performance|fce|driving\s+rehab|due|next|scheduled|pending|planned|to\s+follow)\b", re.IGNORECASE
 )
@@ -1802,11 +1851,17 @@ _EXAM_LINE = re.compile(
 )
 
 
+_TIMED_EXAM_HEADER = re.compile(
+    r"^[ \t\-*\u2022]*(?:initial\s+)?(?:assessment|exam(?:ination)?)\s*[(\-:]?\s*(\d{1,3})\s*(?:minutes|mins?)\s*\)?\s*:?[ \t]*$", re.IGNORECASE | re.MULTILINE
+)
+
+
 def _time_the_evaluation(text: str, segs: list[Segment]) -> None:
     """In a note that documents an evaluation without its time, a timed line opened by the
     examination or its tests ("Re-exam (25 min): ISNCSCI repeated ...", "Testing on ground
     (20 min): GMFM-88 ...", "Retest + goal update 20 min") is the evaluation, whatever its
-    words would make of it alone."""
+    words would make of it alone; so is a header line that is only the assessment and a time
+    ("Assessment (55 min):") over the tests' lines."""
     evaluation = next((g for g in segs if g.code in _EVALUATION_CODES), None)
     if evaluation is None or any(g.code in _EVALUATION_CODES and g.minutes is not None for g in segs):
         return
@@ -1814,6 +1869,9 @@ def _time_the_evaluation(text: str, segs: list[Segment]) -> None:
         if g.minutes is not None and g.code not in _EVALUATION_CODES and _EXAM_LINE.match(text[g.start : g.end]):
             g.code = evaluation.code
             return
+    header = _TIMED_EXAM_HEADER.search(text)
+    if header is not None and 0 < int(header.group(1)) <= 240:
+        evaluation.minutes = int(header.group(1))  # "Assessment (55 min):" over the tests' lines
 
 
 def _evaluation_title(segs: list[Segment], found: tuple[int, int, str] | None) -> list[Segment]:

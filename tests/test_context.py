@@ -34,6 +34,9 @@ CASES = [
     ("last visit did lunges, sore after", "lunges", "historical"),
     ("hx of falls at home", "falls", "historical"),
     ("S: pt reports doing heel raises at home", "heel raises", "historical"),
+    ("cont 2x/wk, add farmer carries once grip improves", "farmer carries", "planned"),
+    ("Continue POC, progress tandem stance on foam", "tandem stance", "planned"),
+    ("OK to start run/walk intervals on alternate days", "run", "planned"),
     # pseudo-negation: the trigger word does not negate
     ("SLS 30 s no LOB", "LOB", "performed"),
     ("step-ups 3x10 without difficulty", "step-ups", "performed"),

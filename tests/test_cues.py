@@ -152,6 +152,16 @@ def test_group_cues_need_a_group(parse, text, group):
         ("walked 40 m x2 w/ RW", "gait", True),
         ("L hemiplegic shoulder, 1 fingerbreadth subluxation", "other_code", False),  # no spinal manipulation
         ("Subluxation L5, R SI; diversified CMT lumbar", "other_code", True),
+        ("the kerb outside the shop x4, stick leading down", "gait", True),  # the British spelling of a curb
+        ("taught skin inspection of both feet with a long-handled mirror", "self_care", True),
+        ("scooping yogurt with a curved-handle spoon", "self_care", True),
+        ("activity scheduling for the weekend, written in her planner", "self_care", True),
+        ("dead bug on a pressure cuff, keep needle still at 40 mmHg", "other_code", False),  # a gauge, not dry needling
+        ("at the wall bars with UE traction, correction held 4x30 s", "modality", False),  # holding the bars, no traction unit
+        ("at the wall bars with UE traction, correction held 4x30 s", "not_performed", False),  # held = kept, not withheld
+        ("derotational breathing in side-lying over a roll", "posture", True),
+        ("bowling 4 frames with the light ball", "functional_task", True),
+        ("new bilat SMOs, donning with mom", "orthotic", True),
     ],
 )
 def test_cue_scope(parse, text, family, found):

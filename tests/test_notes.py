@@ -962,3 +962,54 @@ def test_a_title_does_not_end_a_sentence():
     )
     starts = [s.start for s in segment_note(line)[0]]
     assert line.index("Patel") not in starts and line.index("Pain three") in starts
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # an assessment titled the British way, timed by a header line over its findings
+        (
+            "Physio Initial Assessment - R shoulder\nAssessment (45 min):\n- AROM flex 120, abd 95, HBB to L5\n- Empty can painful\n"
+            "Tx 10 min: pendulums, table slides 2x10, scap sets x10",
+            {"97161-97163": 45, "97110": 10},
+        ),
+        # a dictated assessment without a colon is commentary
+        (
+            "Seated marching 2x20 and long arc quads 2x15, 12 minutes.\nAssessment, tolerating more standing work, transfers steadier.",
+            {"97110": 12},
+        ),
+        # a table's header row that names no minutes column
+        ("Hip program\nexercise | sets x reps | load\nbridge | 3x12 | BW\nside plank | 3x20 s | -\nTotal timed minutes: 15", {"97110": 15}),
+        # the week of a course of care titles the note
+        ("Tendon loading - wk 6 (L mid-portion Achilles)\nSeated soleus raises 4x8 40 kg, calf raises off step 4x8 - 12 min", {"97110": 12}),
+        # a sum worked out on the line
+        ("Treadmill 1.5 mph intervals 2' on / 1' rest x4 = 12 min, SpO2 low 89%\nLeg press 2x10 50# - 8 min", {"97110": 20}),
+        # a closing sentence that is only a time
+        (
+            "Work sim: lifted tool totes bench to floor x10, pushed the loaded cart 40 ft x4, stacked cups on a top shelf x20, stood at the "
+            "assembly bench 6 min w/ arm work. SpO2 low 89% RA while lifting, came back up w/ PLB. 15'\nBridges 2x15, clams 2x15 - 8 min",
+            {"97530": 15, "97110": 8},
+        ),
+        # a block's name and time after its untimed lines, with a remark in brackets
+        (
+            "Seated: LAQ 1x10, marches x10, ankle pumps x20.\nStanding at RW: mini squats x5, heel raises x8.\n"
+            "Ther ex 12 min (rests excluded).\nGait offered - pt declined.",
+            {"97110": 12},
+        ),
+        # vitals taken before the session
+        ("Pre: SpO2 93% RA, HR 96, BP 112/68. Wt 54.2 kg (+0.4).\nWork sim: totes bench to floor x10, cart push 40 ft x4 - 12 min", {"97530": 12}),
+        # a home program gone through in the session, with its time, is treatment; one only prescribed is not
+        (
+            "Stairs 4 steps w/ rail, step-to, CGA - 10 min\nHEP: went over the handout, pt performed SAQ, heel raises 1x10 w/ corrections - 8 min",
+            {"97116": 10, "97110": 8},
+        ),
+        ("Stairs 4 steps w/ rail, step-to, CGA - 10 min\nHEP: SAQ, heel raises 1x10, walk 10 min daily", {"97116": 10}),
+        # a run/walk prescription is no time spent
+        (
+            "Calf raises off a step 4x8 +12 kg, seated soleus raises 4x8 - 15 min\nNotes: OK to progress run/walk 4 x (5 min run / 1 min walk) alternate days.",
+            {"97110": 15},
+        ),
+    ],
+)
+def test_titles_table_headers_closing_times_and_home_programs(note, expected):
+    assert _by_code(note) == expected
