@@ -146,6 +146,18 @@ VOICES = {
     "rural_home_health_pta",
     "developmental_peds_ot_clinic",
     "oncology_lymphedema_pt",
+    "chronic_pain_program",
+    "scoliosis_schroth",
+    "lung_transplant_rehab",
+    "first_responder_return_to_duty",
+    "swing_bed_critical_access",
+    "peds_hypotonia_down_syndrome",
+    "canadian_mva_physio",
+    "running_gait_clinic",
+    "huntington_neurodegenerative_day",
+    "crps_pain_desensitization_hand",
+    "pediatric_ortho_clubfoot_perthes",
+    "ed_observation_pt",
 }
 HARD_KINDS = {
     "intent-flip",
