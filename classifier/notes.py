@@ -49,13 +49,15 @@ _REST_AFTER = re.compile(
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
 # "sx 4/10 -> 1/10 in 2 min", "back to baseline <1 min"), a home prescription ("walk daily 20
-# min"), the length of one of several bouts ("3 rounds x 2 min") or a rate ("18 in one minute")
+# min"), the length of one of several bouts ("3 rounds x 2 min"), a rate ("18 in one minute") or
+# a bound, not a time spent ("<1 min episodes", "redness gone in under five minutes")
 _NOT_SPENT = re.compile(
     r"(?:(?:recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)\(?|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
-    r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+)$",
+    r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+"
+    r"|(?<![<\d])<\s*|\b(?:under|less\s+than)\s+)$",
     re.IGNORECASE,
 )
 
@@ -1026,6 +1028,8 @@ def _leads_in(line: str) -> bool:
     ("PT 30 min pull-out (2:00-2:30), PT room/playground")."""
     if line.rstrip().endswith(":"):
         return True
+    if len(line) > _LEAD_IN_MAX_CHARS:
+        return False  # "Today about 15 minutes on floor recovery, getting down to the mat ...": the work itself
     if _NAMES_SESSION.search(line) and not _dosed(line):
         return True
     first = re.match(r"\W*([A-Za-z]+)", line)
@@ -1043,6 +1047,7 @@ def _dosed(line: str) -> bool:
 
 
 _NAMES_SESSION = re.compile(r"\bsessions?\b", re.IGNORECASE)
+_LEAD_IN_MAX_CHARS = 100
 
 
 _DISTANCE = re.compile(r"\b\d+\s*(?:ft|feet|m|meters?|metres?|laps?|yds?|yards?)\b", re.IGNORECASE)
@@ -1443,10 +1448,11 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         # a block headed by a neighbouring service whose cues it holds is that service
         # ("Gait 10 min: to the bathroom and back ...", "Gait x15min: walking w/ heel strike
         # cues, mirror feedback" are gait training, not self-care or neuromuscular re-education)
-        # (for one of the three codes only a gait header named in words overrides: a header's
-        # CPT number is often copied wrong, and a neighbouring header is no reason on its own)
+        # (for one of the three codes only a gait or orthosis header named in words overrides
+        # - "Brace fit / training 15 min: ... migration check after 20 squats" - a header's CPT
+        # number is often copied wrong, and a neighbouring header is no reason on its own)
         family = _HEADER_FAMILY.get(seg.header_code or "")
-        overridable = s.code not in THREE or (seg.header_code == "97116" and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
+        overridable = s.code not in THREE or (seg.header_code in ("97116", "97760") and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
         one_on_one = family == "group" and bool(_ONE_ON_ONE.search(seg_text))  # "Individual after group 10:45-10:57:"
         if family and overridable and not one_on_one and seg.code != seg.header_code and any(e.family == family and e.context == "performed" for e in s.evidence):
             seg.code = seg.header_code
@@ -1640,7 +1646,7 @@ def _code_groups() -> dict[str, frozenset[str]]:
     return {c: frozenset(g) for g in _conf()["code_groups"] for c in g}
 
 
-_HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group"}
+_HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group", "97760": "orthotic"}
 #: headers that code their block whatever it lists: anything done in a pool is aquatic therapy,
 #: and the tests and measures under an evaluation header are the evaluation
 _EVALUATIONS = frozenset({"97161-97163", "97164", "97165-97167", "97168"})

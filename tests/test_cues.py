@@ -154,6 +154,7 @@ def test_group_cues_need_a_group(parse, text, group):
         ("Subluxation L5, R SI; diversified CMT lumbar", "other_code", True),
         ("the kerb outside the shop x4, stick leading down", "gait", True),  # the British spelling of a curb
         ("taught skin inspection of both feet with a long-handled mirror", "self_care", True),
+        ("skin check after loading, no blanching", "self_care", False),  # a finding after exercise
         ("scooping yogurt with a curved-handle spoon", "self_care", True),
         ("activity scheduling for the weekend, written in her planner", "self_care", True),
         ("dead bug on a pressure cuff, keep needle still at 40 mmHg", "other_code", False),  # a gauge, not dry needling

@@ -23,6 +23,8 @@ MINUTES = [
     ("97110 x 20 min", 20),
     ("HR at 10 min 112 bpm", None),  # a time point
     ("SpO2 91% in 2 min", None),  # a vital sign's recovery
+    ("spinning vertigo rolling in bed, <1 min episodes", None),  # a bound on a symptom, not time spent
+    ("mild redness after, gone in under five minutes", None),
     ("5 min rest between sets", None),
     ("amb 150' x2", None),  # distance, not minutes
     ("SLS 3x30s", None),
@@ -1009,7 +1011,32 @@ def test_a_title_does_not_end_a_sentence():
             "Calf raises off a step 4x8 +12 kg, seated soleus raises 4x8 - 15 min\nNotes: OK to progress run/walk 4 x (5 min run / 1 min walk) alternate days.",
             {"97110": 15},
         ),
+        # an orthosis header named in words codes its block, squats done to test the fit included
+        (
+            "Brace fit / training 15 min: hinge alignment checked at joint line, strap sequence distal thigh then proximal calf, "
+            "migration check after 20 squats + 10 jumps, pt reapplied independently x2. Wear for all cutting and pivoting practice and games.\n"
+            "In brace: ladder into 45 deg cuts, T-drill, 5-10-5 shuttle - 12 min",
+            {"97760": 15, "97530": 12},
+        ),
+        # work done while wearing the brace is not brace training
+        (
+            "New TLSO delivered by orthotist.\nBrace fit & training 20 min: pressure areas checked, donning supine practised x2\n"
+            "Corrections in brace 15 min: breathing into the concave side, elongation away from the pads, mirror feedback",
+            {"97760": 20, "97112": 15},
+        ),
     ],
 )
-def test_titles_table_headers_closing_times_and_home_programs(note, expected):
+def test_titles_table_headers_closing_times_home_programs_and_orthosis_headers(note, expected):
     assert _by_code(note) == expected
+
+
+def test_a_long_line_opened_by_today_is_the_work_not_a_lead_in():
+    # (its time equals the sum of the timed lines after it only by chance)
+    note = (
+        "Today about 15 minutes on floor recovery, getting down to the mat through half kneel and back up with a sturdy chair, "
+        "her partner practised the cues and where to stand, contact guard.\n"
+        "Then roughly 10 minutes of balance training in the parallel bars, feet together eyes open and closed, tandem walking.\n"
+        "Went over night lighting and a bedside commode, about 5 minutes."
+    )
+    assert _by_code(note) == {"97530": 15, "97112": 10, "97535": 5}
+
