@@ -236,8 +236,9 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _header_words(fragment: str) -> str:
-    """What is left of a header fragment once codes, minutes, units, checkboxes and
-    punctuation are removed, lowercased ("[x] 97110 TherEx 20 min" -> "therex")."""
+    """What is left of a header fragment once codes, minutes, units, checkboxes, punctuation
+    and a closing "cont"/"continued" are removed, lowercased ("[x] 97110 TherEx 20 min" ->
+    "therex")."""
     pats = _patterns()
     words = _HW_CODES.sub(" ", fragment)
     words = pats["minutes"].sub(" ", words)
@@ -245,7 +246,8 @@ def _header_words(fragment: str) -> str:
     words = _HW_BOXES.sub(" ", words)
     words = _HW_NUMBERS.sub(" ", words)
     words = _HW_PUNCTUATION.sub(" ", words)  # keeps "re-education"
-    return _HW_SLASH.sub("/", " ".join(words.split()).lower())  # "self-care / home mgmt"
+    words = _HW_SLASH.sub("/", " ".join(words.split()).lower())  # "self-care / home mgmt"
+    return _CONTINUED.sub("", words)  # "Ther Ex cont - 10':" goes on with the same block name
 
 
 _HW_CODES = re.compile(r"\(?\b9\d{4}\b\)?|\bG0283\b")
@@ -253,6 +255,7 @@ _HW_BOXES = re.compile(r"\[\s*[xX\u2713\u2714 ]?\s*\]")
 _HW_NUMBERS = re.compile(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+")
 _HW_PUNCTUATION = re.compile(r"[\[\]()#:;,|=@~._\u2013\u2014\u2713\u2714]+|(?<![A-Za-z])-+|-+(?![A-Za-z])")
 _HW_SLASH = re.compile(r"\s*/\s*")
+_CONTINUED = re.compile(r"\s+(?:cont(?:inued|'d|d)?|ctd)\.?$")
 
 
 def _header_prefix(line: str) -> tuple[int, str] | None:
@@ -383,7 +386,7 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
 
 _CPT = re.compile(r"9\d{4}")
 _TALLY_WORDS = re.compile(r"\b(?:total|approx|approximately|about)\b\.?", re.IGNORECASE)
-_MINUTES_LABEL = re.compile(r"\s*(?:minutes|mins?|time|timed\s+minutes)\s*:\s*", re.IGNORECASE)
+_MINUTES_LABEL = re.compile(r"\s*(?:minutes|mins?|times?|timed\s+minutes)\s*:\s*", re.IGNORECASE)
 _TALLY_ENTRY = re.compile(r"(9\d{4}|[A-Za-z][A-Za-z /&.-]*?)\s*(?:[:=]|\s-)?\s*(\d{1,3}|\*{2,}|_{2,})(?!\d|\s*[x/])")
 
 
@@ -477,6 +480,7 @@ def _is_signature(line: str) -> bool:
     return not name.startswith(("pt ", "patient")) and not _patterns()["block_name"].match(name)
 
 
+_PATIENT_LABEL = re.compile(r"\W*(?:pt|patient|client|resident|student|athlete|participant|child)\s*[:\-]\s*", re.IGNORECASE)
 _NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s*\d{1,2},")
 #: a line that introduces the patient by a label and a name ("Rider: Ava, 9, R hemiplegic CP")
 _WHO = re.compile(r"^(?i:patient|client|rider|child|student|resident|athlete|participant|claimant|name)\s*[:\-]\s*(?:[A-Z][a-z]+\b|[A-Z]\.\s?[A-Z]\.)")
@@ -487,6 +491,9 @@ def _is_identification(line: str, first: bool) -> bool:
     """A line that names the note or the patient, not an intervention: the first line with a
     title word and no minutes ("SPT note - dyssynergic defecation, 52 yo F"), or any line
     giving an age without minutes ("58 y/o F, ALS (bulbar + limb)", "Runner M 27, ...")."""
+    label = _PATIENT_LABEL.match(line)
+    if label and _AGE.search(line, label.end(), label.end() + 24) and not _DOSING.search(line) and len(line) <= 200:
+        return True  # "Pt: 67 y/o M, fell in the shower and couldn't get up for ~20 min": who, and their story
     if minutes_in(line):
         return False
     if _AGE.search(line) and len(line) <= 160:
@@ -729,7 +736,11 @@ _ABOVE_TIME = re.compile(
 )
 _ABOVE_MAX = 6
 #: a line that is only a time ("(18 minutes).", "~12 min") times the untimed lines above it
-_ALONE_TIME = re.compile(r"\s*[\[(]?\s*(?:~\s*|about\s+|approx\.?\s*)?(\d{1,3})\s*(?:minutes?|mins?|')\s*[\])]?\s*\.?\s*", re.IGNORECASE)
+_ALONE_TIME = re.compile(
+    r"\s*(?:(?:->|=>|\u2192|=)\s*(?:~\s*|about\s+|approx\.?\s*)?(\d{1,3})\s*(?:minutes?|mins?|')\s*(?:total)?"  # "-> 20 mins total" under a list
+    r"|[\[(]?\s*(?:~\s*|about\s+|approx\.?\s*)?(\d{1,3})\s*(?:minutes?|mins?|')\s*[\])]?)\s*\.?\s*",
+    re.IGNORECASE,
+)
 
 
 _TIME_WORDS = frozenset({"time", "total", "tx", "min", "mins", "minutes"})
@@ -949,7 +960,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 # untimed lines above
                 members = _untimed_above(text, segments)
                 if members:
-                    head = Segment(pa, pb, int(above.group(1)) if above is not None else named_time, None)
+                    head = Segment(pa, pb, int(next(v for v in above.groups() if v)) if above is not None else named_time, None)
                     head.block = head
                     for sg in members:
                         sg.block = head
@@ -1821,7 +1832,7 @@ def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals, titled: 
     return out
 
 
-_AQUATIC_NOTE = re.compile(r"\baquatic|\bpool\b|\b97113\b|\bin\s+(?:the\s+)?water\b", re.IGNORECASE)
+_AQUATIC_NOTE = re.compile(r"\baquatic|\bpool\b(?!\s+noodles?\b)|\b97113\b|\bin\s+(?:the\s+)?water\b", re.IGNORECASE)
 _ON_LAND = re.compile(r"\b(?:dry\s+)?land\b|\bout\s+of\s+(?:the\s+)?(?:pool|water)\b|\b(?:after|following)\s+(?:the\s+)?pool\b", re.IGNORECASE)
 
 
@@ -1880,6 +1891,18 @@ def _time_the_evaluation(text: str, segs: list[Segment]) -> None:
         evaluation.minutes = int(header.group(1))  # "Assessment (55 min):" over the tests' lines
 
 
+_TEST_TIME = re.compile(r"^[ \t\-*\u2022]*(?:total\s+)?(?:testing|test)\s+time\s*[:=\-]?\s*(\d{1,3})\s*(?:minutes|mins?)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _time_the_test(text: str, segs: list[Segment]) -> None:
+    """A physical performance test documented without its time takes the note's "Testing time
+    50 min, report sent to surgeon" line."""
+    test = next((g for g in segs if g.code == "97750"), None)
+    found = _TEST_TIME.search(text) if test is not None and all(g.minutes is None for g in segs if g.code == "97750") else None
+    if found is not None and 0 < int(found.group(1)) <= 240:
+        test.minutes = int(found.group(1))  # type: ignore[union-attr]
+
+
 def _evaluation_title(segs: list[Segment], found: tuple[int, int, str] | None) -> list[Segment]:
     """A note titled as an evaluation (``found``, from ``_titled_evaluation``) whose lines name
     none documents one: the title is its line item (untimed unless the note states the
@@ -1917,6 +1940,26 @@ def _in_the_pool(text: str, segs: list[Segment]) -> list[Segment]:
         if g.code in THREE + ("97116",) and first.start() <= g.end and g.start < land_at and not _ON_LAND.search(text, g.start, g.end):
             g.code = "97113"
     return segs
+
+
+_SET_NOTE = re.compile(r"\b93668\b|(?i:\bsupervised\s+exercise\s+(?:therapy|session|program))|\bSET\s+(?:session|PAD|visit|program)\b|\bSET\b[^\n]{0,12}#\s*\d")
+_SET_NOT_BILLED = re.compile(r"\bnot\s+(?:a\s+)?covered|\bused\s+up\b|\bexhausted\b|\bnot\s+billed\b|\btimed\s+codes\b", re.IGNORECASE)
+
+
+def _in_a_set_session(text: str, segs: list[Segment], totals: Totals) -> None:
+    """In a note of supervised exercise therapy for claudication billed as such ("SET session
+    #15", "Billed 93668 x1"), the walking and exercise are that one per-session service, timed
+    by the session; a note that says the payer does not cover it ("SET not covered - timed
+    codes billed") bills them as the timed services they are."""
+    if not _SET_NOTE.search(text) or _SET_NOT_BILLED.search(text):
+        return
+    done = [g for g in segs if g.code in THREE + ("97116",)]
+    for g in done:
+        g.code = "93668"
+    if done and totals.treatment is not None:
+        for g in done:
+            g.minutes = None
+        done[0].minutes = totals.treatment  # the session's length
 
 
 _GROUP_TIME = re.compile(rf"[\s\-*\u2022]*(?:(?:group|grp|class)\b[^:\n]{{0,20}}|time|session)?\s*[:\-]?\s*(?P<clock>{_CLOCK_RANGE})\s*[:.]?\s*", re.IGNORECASE)
@@ -2073,8 +2116,10 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     title = _titled_evaluation(text)
     segs = _evaluation_title(segs, title)
     _time_the_evaluation(text, segs)
+    _time_the_test(text, segs)
     segs = _drop_eval_findings(text, segs, totals, titled=title is not None)
     segs = _in_the_pool(text, segs)
+    _in_a_set_session(text, segs, totals)
     segs = _fold_into_group(text, segs)
     _time_the_group(text, segs)
     if _WITHHELD.search(text):

@@ -35,6 +35,7 @@ CASES = [
     ("hx of falls at home", "falls", "historical"),
     ("S: pt reports doing heel raises at home", "heel raises", "historical"),
     ("cont 2x/wk, add farmer carries once grip improves", "farmer carries", "planned"),
+    ("Walking log: 5/7 days, bike 20-30 min", "bike", "historical"),
     ("Continue POC, progress tandem stance on foam", "tandem stance", "planned"),
     ("OK to start run/walk intervals on alternate days", "run", "planned"),
     # pseudo-negation: the trigger word does not negate

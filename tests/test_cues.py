@@ -162,6 +162,7 @@ def test_group_cues_need_a_group(parse, text, group):
         ("at the wall bars with UE traction, correction held 4x30 s", "not_performed", False),  # held = kept, not withheld
         ("derotational breathing in side-lying over a roll", "posture", True),
         ("bowling 4 frames with the light ball", "functional_task", True),
+        ("Walking log 5/7 days, 20-30 min", "gait", False),  # the patient's record of walks at home
         ("new bilat SMOs, donning with mom", "orthotic", True),
     ],
 )

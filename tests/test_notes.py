@@ -1024,6 +1024,47 @@ def test_a_title_does_not_end_a_sentence():
             "Corrections in brace 15 min: breathing into the concave side, elongation away from the pads, mirror feedback",
             {"97760": 20, "97112": 15},
         ),
+        # supervised exercise therapy for claudication billed per session
+        (
+            "SET session #12 - PAD\nTreadmill 2.0 mph 4% to claudication 3/4, 4 bouts, seated rest between\n"
+            "Cool down + calf stretch 5 min\nTotal time in session 45 minutes. Billed 93668 x1",
+            {"93668": 45},
+        ),
+        # ... and the same work as timed codes when the payer does not cover the session
+        (
+            "PAD - SET not a covered benefit, timed codes billed\nTreadmill intervals to claudication 3/4, 4 bouts - 24 min\n"
+            "Tandem stance on foam, head turns - 10 min",
+            {"97110": 24, "97112": 10},
+        ),
+        # a time after an arrow under a list times the list
+        (
+            "Exercise sheet:\n  Sit to stand from dining chair 3 x 10\n  Bridging 2 x 10\n  \u2192 20 mins total\n"
+            "Outdoor walk w/ stick to the end of the road and back, kerb x2 - 15 mins",
+            {"97110": 20, "97116": 15},
+        ),
+        # a block continued under its own name
+        (
+            "Ther Ex (97110) - 15': SLS on airex 3x20s, rocker board 2 min each way, tandem walk x4\n"
+            "Ther Ex cont - 10': leg press 50# 3x12, hip abd machine 2x15\nGroup: knee class attended 45 min, 6 pts",
+            {"97112": 15, "97110": 10, "97150": 45},
+        ),
+        # a tally labelled "Times:"
+        ("Bridges 3x10, SLR 2x8, clams 2x15\nTandem stance 3x30s, SLS on foam\nTimes: strengthening 18 min, balance 12 min", {"97110": 18, "97112": 12}),
+        # the patient's story on the line that names them
+        (
+            "Pt: 67 y/o M, lives in a shelter, fell in the shower and couldn't get up for ~20 min.\n"
+            "Bathing routine w/ shower chair, 12 min: stepping in using the grab bar, washing LB w/ long sponge",
+            {"97535": 12},
+        ),
+        # pool noodles on land are no aquatic therapy
+        ("3:50-4:00 obstacle course: climb 3 rungs, crawl through tunnel, step over pool noodles, run to cone, 5 rounds", {"97530": 10}),
+        # a performance test's time stated on its own line
+        (
+            "RETURN-TO-SPORT TESTING - performance test w/ written report\nWarm-up: 10 min bike on his own (not part of test time)\n"
+            "Tests:\n Hip HHD abd 94%, ER 92%\n Y-balance composite 98%\n Single hop LSI 93%, crossover hop 90%\n"
+            "Testing time 50 min, report sent to surgeon.",
+            {"97750": 50},
+        ),
     ],
 )
 def test_titles_table_headers_closing_times_home_programs_and_orthosis_headers(note, expected):
