@@ -1516,6 +1516,7 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             # lines of different codes whose own minutes make up the header's, or fit inside
             # it ("PTA 2:05-2:30" over lines of 10', 8' and 5'), keep them
             continue
+        untimed = [m for m in members if m.minutes is None]
         for m in members:
             m.minutes = None  # durations inside the listed exercises; the header gives the block time
         counts: dict[str, int] = {}
@@ -1524,6 +1525,10 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         top = max(counts, key=lambda c: (counts[c], -min(i for i, m in enumerate(members) if m.code == c)))
         first = next(m for m in members if m.code == top)
         first.minutes = head.minutes
+        if top in THREE and counts[top] >= 2:
+            for m in untimed:
+                if m.code in THREE and counts[m.code] == 1:
+                    m.code = top  # one untimed line of another kind among a timed block's lines is part of the block
     merged: list[Segment] = []
     for seg in kept:
         prev = merged[-1] if merged else None

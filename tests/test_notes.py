@@ -1065,6 +1065,11 @@ def test_a_title_does_not_end_a_sentence():
             "Testing time 50 min, report sent to surgeon.",
             {"97750": 50},
         ),
+        # one untimed line of another kind among a timed block's lines is part of the block
+        (
+            "Ther ex 15 min:\n - bridges 2x15\n - clams 2x15 GTB\n - SLS on foam 3x20s\n - SLR 2x10",
+            {"97110": 15},
+        ),
     ],
 )
 def test_titles_table_headers_closing_times_home_programs_and_orthosis_headers(note, expected):

@@ -158,6 +158,18 @@ VOICES = {
     "crps_pain_desensitization_hand",
     "pediatric_ortho_clubfoot_perthes",
     "ed_observation_pt",
+    "acute_ortho_trauma_inpatient",
+    "pediatric_inpatient_rehab",
+    "cancer_prehabilitation",
+    "hemophilia_joint_clinic",
+    "spina_bifida_peds",
+    "pad_claudication_set",
+    "oa_group_education_exercise",
+    "pro_bono_student_clinic",
+    "early_supported_discharge_stroke",
+    "peds_obesity_fitness",
+    "hip_arthroscopy_fai",
+    "community_health_center_underserved",
 }
 HARD_KINDS = {
     "intent-flip",
