@@ -52,7 +52,7 @@ _REST_AFTER = re.compile(
 # min"), the length of one of several bouts ("3 rounds x 2 min"), a rate ("18 in one minute") or
 # a bound, not a time spent ("<1 min episodes", "redness gone in under five minutes")
 _NOT_SPENT = re.compile(
-    r"(?:(?:recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
+    r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)\(?|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
@@ -448,6 +448,9 @@ _HEP_HEAD = re.compile(r"\b(?:hep|home\s+(?:exercise\s+)?program|home\s+exercise
 _HEP_TAUGHT_TODAY = re.compile(
     r"\b(?:performed|reviewed|went\s+(?:through|over)|instructed|demonstrated|return\s+demo\w*|practi[cs]ed|taught|issued|updated|progressed)\b", re.IGNORECASE
 )
+#: a co-treatment's shared time, split between the disciplines' own notes
+_SHARED_SESSION = re.compile(r"[\s\-*\u2022]*(?:joint\s+|shared\s+)?(?:session|co-?tx|co-?treat(?:ment|ed)?|cotreat(?:ment)?)\b", re.IGNORECASE)
+_SESSION_SPLIT = re.compile(r"\b(?:shared|split|each\s+note|own\s+note)\b|\b(?:PT|OT|SLP|ST)\s*\d{1,3}\b")
 #: a dictated assessment without a header's colon ("Assessment, tolerating loading well")
 _ASSESSMENT_LINE = re.compile(r"[\s\-*\u2022]*(?:assessment|impression)\b(?!\s*[:\-])(?!\s+of\b)", re.IGNORECASE)
 #: a signature: a name (initials allowed) and then credentials, or a "signed by" line
@@ -902,6 +905,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             seen_content = True
             if _PLAN_LINE.match(piece):
                 continue  # "Plan 1x/wk x 8 ...", "Next session trial tub bench": not performed today
+            if _SHARED_SESSION.match(piece) and _SESSION_SPLIT.search(piece):
+                continue  # "Co-tx 50 min total, OT/PT split per each note": the joint session's length
             if _ASSESSMENT_LINE.match(piece) and not minutes_in(piece):
                 continue  # "Assessment, tolerating loading ...": dictated commentary on what was done
             if _is_unticked_services(piece):
@@ -1198,9 +1203,11 @@ def _units(line: str) -> int | None:
 _TOTAL_NEAR = re.compile(r"\btotal(?:\s+of)?\s*[:=]?\s*(?:~|about|approx\.?|approximately)?\s*$", re.IGNORECASE)
 _TOTAL_AFTER = re.compile(r"\s*(?:of\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?:total|in\s+total|altogether)\b", re.IGNORECASE)
 def _stated_total(line: str, mins: list[tuple[int, int, int]]) -> int | None:
-    """The minutes value the line marks as a total ("total 20 min", "7' total"), if any."""
+    """The minutes value the line marks as a total ("total 20 min", "7' total"), if any; a
+    "total" smaller than another time on the line totals only its own part ("... - 12 minutes.
+    Then mitt work, 2 x 1-min rounds, 6 min total")."""
     for m0, m1, v in mins:
-        if _TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1):
+        if (_TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1)) and all(v >= w for _a, _b, w in mins):
             return v
     return None
 
@@ -1274,7 +1281,8 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         if len(chunks) >= 2:
             return [Segment(a + c0, a + c1, v) for c0, c1, v in chunks]
     sentences = sentences or _sentences(line)
-    if len(line) > 160 and len(sentences) > 1 and not leading and not closing:
+    labelled = bool(_OWN_LABEL.match(line)) and len(mins) == 1  # "Tilt table: supine BP ... Progressed to 60 deg over 20 min ..."
+    if len(line) > 160 and len(sentences) > 1 and not leading and not closing and not labelled:
         return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in _attach_comments(line, sentences)]
     mins, weak = _block_minutes(line)
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
@@ -1761,15 +1769,15 @@ def _sums_above(body: str) -> bool:
     return m is not None and not _SETS_REPS.search(body, m.start()) and bool(minutes_in(body[m.start() :]))
 
 
-def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str, bool]) -> list[LineItem]:
+def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str, bool], in_units: set[str]) -> list[LineItem]:
     """When the note states its total timed minutes and exactly one timed service lacks
     minutes of its own (none, or only a short duration inside its description), that service
-    gets the rest of the total."""
+    gets the rest of the total, unless the note gives its units instead ("TE 2 units: ...")."""
     if totals.timed is None:
         return items
     timed = [i for i in items if is_timed(i.code)]
     unknown = [i for i in timed if i.minutes is None or weak_only.get(i.code, False)]
-    if len(unknown) != 1:
+    if len(unknown) != 1 or unknown[0].code in in_units:
         return items
     rest = totals.timed - sum(i.minutes or 0 for i in timed if i is not unknown[0])
     if rest <= 0 or (unknown[0].minutes is not None and unknown[0].minutes * 2 > rest):
@@ -1908,6 +1916,23 @@ def _time_the_test(text: str, segs: list[Segment]) -> None:
         test.minutes = int(found.group(1))  # type: ignore[union-attr]
 
 
+_TESTING_LINE = re.compile(r"[\s\-*\u2022]*(?:testing|test\s+battery|tests?)\b", re.IGNORECASE)
+
+
+def _test_battery(text: str, segs: list[Segment]) -> None:
+    """In a note titled as a physical performance or functional capacity test ("RTW physical
+    performance test - ...", "Functional Capacity Evaluation, day 1 of 2"), a timed line opened
+    by the testing ("Testing 45 min: floor-to-waist lift 45 lb x5 ...", "Test battery 0830-1100")
+    is the test, whatever its lifting and carrying would make of it alone."""
+    first = text.lstrip().split("\n", 1)[0]
+    if not _NAMES_A_TEST.search(first) or any(g.code == "97750" and g.minutes is not None for g in segs):
+        return
+    for g in segs:
+        if g.minutes is not None and g.code in THREE and _TESTING_LINE.match(text[g.start : g.end]):
+            g.code = "97750"
+            return
+
+
 def _evaluation_title(segs: list[Segment], found: tuple[int, int, str] | None) -> list[Segment]:
     """A note titled as an evaluation (``found``, from ``_titled_evaluation``) whose lines name
     none documents one: the title is its line item (untimed unless the note states the
@@ -2008,6 +2033,13 @@ def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
         intro = [ln for ln in paragraph.splitlines() if ln.rstrip().endswith(":")]
         return bool(intro) and bool(_ONE_ON_ONE.search(intro[-1]))
 
+    group_clocks = [c for c in (_leading_clock(text[s.start : s.end]) for s in segs if s.code == "97150") if c is not None]
+
+    def other_time(seg: Segment) -> bool:
+        # "1330-1345 mat: rolling ..." after "0900-0945 UE strengthening group": a time of its own
+        own = _leading_clock(text[seg.start : seg.end])
+        return own is not None and bool(group_clocks) and all(own[1] <= g[0] or g[1] <= own[0] for g in group_clocks)
+
     kept = []
     individual = False  # a line after one-on-one time ("afterwards 1:1 w/ PT x12 min: ...",
     # "then 10 min sit<>stand ...") continues it, until the group is named again
@@ -2016,9 +2048,22 @@ def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
             individual = False
         elif one_on_one(s):
             individual = True
-        if s.code == "97150" or s.code not in _GROUP_ACTIVITIES or s.header_code or individual:
+        if s.code == "97150" or s.code not in _GROUP_ACTIVITIES or s.header_code or individual or other_time(s):
             kept.append(s)
     return kept
+
+
+_CLOCK_PARTS = re.compile(r"[\s\-*\u2022]*(\d{1,2}):?(\d{2})\s*(?:-|\u2013|to)\s*(\d{1,2}):?(\d{2})\b")
+
+
+def _leading_clock(line: str) -> tuple[int, int] | None:
+    """The clock range opening a line ("1330-1345 mat: ...") as minutes of the day."""
+    m = _CLOCK_PARTS.match(line)
+    if m is None:
+        return None
+    a = int(m.group(1)) * 60 + int(m.group(2))
+    b = int(m.group(3)) * 60 + int(m.group(4))
+    return (a, b if b > a else b + 12 * 60)
 
 
 def _reports_finding(seg_text: str) -> bool:
@@ -2122,6 +2167,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     segs = _evaluation_title(segs, title)
     _time_the_evaluation(text, segs)
     _time_the_test(text, segs)
+    _test_battery(text, segs)
     segs = _drop_eval_findings(text, segs, totals, titled=title is not None)
     segs = _in_the_pool(text, segs)
     _in_a_set_session(text, segs, totals)
@@ -2171,7 +2217,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
             items.append(LineItem(code, minutes, *totals.by_code_at[code]))
     items = _evaluation_time_stated(text, items)
     items = _billed_to_content(items, billed)
-    items = _fill_from_total(items, totals, weak_only)
+    items = _fill_from_total(items, totals, weak_only, {s.code for s in segs if s.units is not None})
     # an evaluation named without its complexity or a time ("FOTO 58 (IE 41)", "PN at visit
     # 10") is a reference to one, not an evaluation performed today
     items = [i for i in items if not (i.code in _EVALUATION_RANGES and i.minutes is None)]

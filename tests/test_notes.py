@@ -25,6 +25,7 @@ MINUTES = [
     ("SpO2 91% in 2 min", None),  # a vital sign's recovery
     ("spinning vertigo rolling in bed, <1 min episodes", None),  # a bound on a symptom, not time spent
     ("mild redness after, gone in under five minutes", None),
+    ("Floor recovery 12 min: supine to side to quadruped", 12),  # the activity's name, not a recovery time
     ("5 min rest between sets", None),
     ("amb 150' x2", None),  # distance, not minutes
     ("SLS 3x30s", None),
@@ -1069,6 +1070,51 @@ def test_a_title_does_not_end_a_sentence():
         (
             "Ther ex 15 min:\n - bridges 2x15\n - clams 2x15 GTB\n - SLS on foam 3x20s\n - SLR 2x10",
             {"97110": 15},
+        ),
+        # a co-treatment's shared time is split in each discipline's own note
+        (
+            "OT note - co-treat w/ SLP\nSession 45 min shared: OT 25 / SLP 20 (SLP documents in own note).\n"
+            "UB dressing seated EOB, hemi technique, min A for R sleeve - 15 min\nR UE wt bearing on mat w/ fwd/lat shifts, tapping for wrist ext - 10 min",
+            {"97535": 15, "97112": 10},
+        ),
+        # a labelled line whose one time comes in a later sentence is one item
+        (
+            "Tilt table: supine BP 108/64, HR 58, abdominal binder on. Progressed 30 -> 45 -> 60 deg over 20 min, BP q3 min. "
+            "At 60 deg BP 86/50 w/ lightheadedness, lowered to 45 deg, sx resolved quickly. Held 45 deg for the remainder.\n"
+            "PROM B LE hip/knee/ankle 10 reps each - 15 min",
+            {"97110": 35},
+        ),
+        # units given for a block are not filled in from the total
+        (
+            "Gait trng 8 min: cues upright trunk, equal step length\nTE 2 units: bike 10 min L3, clams RTB 3x15, bridges 2x10\n"
+            "NMR 10 min: SLS on airex 3x20s, tandem stance EC 3x15 s\nTotal timed minutes: 43",
+            {"97116": 8, "97110": None, "97112": 10},
+        ),
+        # a "total" smaller than another time on the line totals its own part
+        (
+            "Started w/ paraffin L hand 8 min, then MCP 4-5 joint mobs + intrinsic stretch by PT 7 min. Grip strengthening green putty + "
+            "hand gripper 3x12, wrist curls 4# 3x15 - 12 minutes. "
+            "Then light mitt work: PT holding focus mitts, jab only, hand wrapped, 2 x 1-min rounds w/ rest, 6 min total, for return-to-boxing impact tolerance. No pain on contact.",
+            {"97018": 8, "97140": 7, "97110": 12, "97530": 6},
+        ),
+        # work after the re-evaluation is not the re-evaluation
+        (
+            "Re-eval 20 min: TUG 18.2 s (was 24.6), BBS 41/56, goals updated\n"
+            "After re-eval: hallway gait w/ rollator 250 ft, turns at the end of the corridor - 10 min",
+            {"97164": 20, "97116": 10},
+        ),
+        # the testing block of a note titled as a performance test is the test
+        (
+            "RTW physical performance test - warehouse picker, s/p L wrist ORIF\n"
+            "Testing 45 min: floor-to-waist lift 45 lb x5, 60 lb carry 100 ft, sled push/pull, ladder climb 8 ft. Written report to follow.\n"
+            "Wrist stretches, hammer curls 5# 2x15 - 8 min",
+            {"97750": 45, "97110": 8},
+        ),
+        # a line timed by its own clock range after the group is individual time
+        (
+            "0900-0945 UE strengthening group (4 pts, PT + PTA): seated DB circuit 4#\n"
+            "1330-1345 mat: rolling supine<->prone using UE momentum, supine to long sit, min A",
+            {"97150": 45, "97530": 15},
         ),
     ],
 )

@@ -170,6 +170,18 @@ VOICES = {
     "peds_obesity_fitness",
     "hip_arthroscopy_fai",
     "community_health_center_underserved",
+    "assisted_living_wellness",
+    "mma_combat_sports",
+    "farm_agricultural_injury",
+    "pediatric_cardiac_surgery",
+    "sickle_cell_peds_hematology",
+    "orthopedic_urgent_care_walk_in",
+    "pediatric_hand_congenital",
+    "sci_acute_inpatient",
+    "neuromuscular_disease_clinic_md",
+    "tribal_health_clinic",
+    "hospital_at_home_program",
+    "cotreatment_pt_ot_slp",
 }
 HARD_KINDS = {
     "intent-flip",
