@@ -52,7 +52,8 @@ _REST_AFTER = re.compile(
 # min"), the length of one of several bouts ("3 rounds x 2 min"), a rate ("18 in one minute") or
 # a bound, not a time spent ("<1 min episodes", "redness gone in under five minutes")
 _NOT_SPENT = re.compile(
-    r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
+    r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+"
+    r"(?:(?:seated|sitting|supine|standing|quickly|fully|completely)\s+)?(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)\(?|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
@@ -1467,11 +1468,12 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         # a block headed by a neighbouring service whose cues it holds is that service
         # ("Gait 10 min: to the bathroom and back ...", "Gait x15min: walking w/ heel strike
         # cues, mirror feedback" are gait training, not self-care or neuromuscular re-education)
-        # (for one of the three codes only a gait or orthosis header named in words overrides
-        # - "Brace fit / training 15 min: ... migration check after 20 squats" - a header's CPT
-        # number is often copied wrong, and a neighbouring header is no reason on its own)
+        # (for one of the three codes only a gait, orthosis or self-care header named in words
+        # overrides - "Brace fit / training 15 min: ... migration check after 20 squats",
+        # "Showering 22 min: slide board to tub bench ..." - a header's CPT number is often
+        # copied wrong, and a neighbouring header is no reason on its own)
         family = _HEADER_FAMILY.get(seg.header_code or "")
-        overridable = s.code not in THREE or (seg.header_code in ("97116", "97760") and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
+        overridable = s.code not in THREE or (seg.header_code in ("97116", "97760", "97535") and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
         one_on_one = family == "group" and bool(_ONE_ON_ONE.search(seg_text))  # "Individual after group 10:45-10:57:"
         if family and overridable and not one_on_one and seg.code != seg.header_code and any(e.family == family and e.context == "performed" for e in s.evidence):
             seg.code = seg.header_code

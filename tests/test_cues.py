@@ -163,6 +163,7 @@ def test_group_cues_need_a_group(parse, text, group):
         ("derotational breathing in side-lying over a roll", "posture", True),
         ("IMT with a threshold device, 2 sets x 15 breaths", "strength", True),  # inspiratory muscle training
         ("chin nods in supine 10 times, return demonstration", "strength", True),
+        ("BWS treadmill walking, therapist advancing the L leg for swing", "functional_task", False),  # the gait cycle's swing, not a sport
         ("bowling 4 frames with the light ball", "functional_task", True),
         ("Walking log 5/7 days, 20-30 min", "gait", False),  # the patient's record of walks at home
         ("new bilat SMOs, donning with mom", "orthotic", True),

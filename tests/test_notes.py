@@ -26,6 +26,7 @@ MINUTES = [
     ("spinning vertigo rolling in bed, <1 min episodes", None),  # a bound on a symptom, not time spent
     ("mild redness after, gone in under five minutes", None),
     ("Floor recovery 12 min: supine to side to quadruped", 12),  # the activity's name, not a recovery time
+    ("mild dizziness at end, resolved seated in 1 min", None),
     ("5 min rest between sets", None),
     ("amb 150' x2", None),  # distance, not minutes
     ("SLS 3x30s", None),
@@ -1115,6 +1116,12 @@ def test_a_title_does_not_end_a_sentence():
             "0900-0945 UE strengthening group (4 pts, PT + PTA): seated DB circuit 4#\n"
             "1330-1345 mat: rolling supine<->prone using UE momentum, supine to long sit, min A",
             {"97150": 45, "97530": 15},
+        ),
+        # a self-care activity named as the block's header codes it, transfers inside it included
+        (
+            "Showering 22 min: slide board w/c -> tub transfer bench, swung legs over tub wall w/ min A, washed seated w/ handheld "
+            "shower + long sponge, dried, donned shorts seated\nCar transfer practice 14 min: slide board w/c <> car simulator x3, SBA",
+            {"97535": 22, "97530": 14},
         ),
     ],
 )
