@@ -429,11 +429,12 @@ def _is_visit_time(line: str, visit: bool = False) -> bool:
     rest = line
     for m0, m1, _v in reversed(mins):
         rest = rest[:m0] + " " + rest[m1:]
-    words = re.findall(r"[a-z]+", rest.lower())
+    words = re.findall(r"[a-z]+", _ONE_TO_ONE.sub(" individual ", rest.lower()))  # "1:1 14:10-14:22"
     allowed = set(_conf()["visit_time_words"])
     return bool(words) and all(w in allowed for w in words)
 
 
+_ONE_TO_ONE = re.compile(r"(?<![\d:])1\s*(?::|-on-)\s*1(?![\d:])")
 _AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b\d{1,2}\s*y(?:rs?)?\s*\d{1,2}\s*mo?s?\b|\b\d{1,3}-years?-old|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
 
 
@@ -790,6 +791,12 @@ def _is_charge_line(line: str) -> bool:
     return bool(_patterns()["code"].search(line) or _units(line) is not None or re.search(r"\bx\s*\d\b", line))
 
 
+def _is_timed_block_line(line: str) -> bool:
+    """The line opens with a named block and its time ("- NMR 15 min: ...", "TA 14 min - ...")."""
+    head = _header_prefix(line.lstrip(" \t-*\u2022>"))
+    return head is not None and bool(minutes_in(head[1])) and header_code(head[1]) is not None
+
+
 def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     """Cut a note into intervention segments (performed content only), read the stated
     totals and any billing summary line (``{code: minutes}``)."""
@@ -844,6 +851,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         continuation = text[la : la + 1] in _CONTINUATION
         if ctx != "performed" and not sticky and not (continuation and not text[la : la + 1].isdigit()):
             ctx = "performed"
+        elif ctx == "historical" and continuation and _is_timed_block_line(line):
+            ctx, sticky = "performed", False  # "Subj: no swelling ..." then "- NMR 15 min: SL hops on foam ...": today's work
         code_total = _code_total(line)
         tally = (_code_minutes_line(line) or _minutes_tally(line)) if code_total is None else None
         if code_total is not None or tally:
@@ -1000,8 +1009,12 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             # a coded header ("NMR 10 min - ...") opens a block of its own
             # (a labelled line timed on its own, "Tx after re-eval: ... 10 min.", ends a heading's block)
             timed_own = bool(_OWN_LABEL.match(piece)) and any(sg.minutes is not None for sg in new)
-            member = block is not None and block_head is not None and (continuation or block_open or caps_open and not timed_own) and (
-                head is None or (continuation and header_code(head[1]) is None)
+            member = (
+                block is not None
+                and block_head is not None
+                and (continuation or block_open or caps_open and not timed_own)
+                and (head is None or (continuation and header_code(head[1]) is None))
+                and not _clocked_after(piece, text[block_head.start : block_head.end])
             )
             if member:
                 for sg in new:
@@ -1808,7 +1821,7 @@ def _in_group(s: Suggestion, seg_text: str) -> bool:
 #: (both uses also need a performed group cue, so the lexicon's decoys, "up 3 pts", "3 pts of
 #: contact", "group home", already keep those phrases out)
 _GROUP_SETTING = re.compile(
-    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|attendees|residents|clients|kids|children|peers|students))\b",
+    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|attendees|residents|clients|kids|children|peers|students|athletes|players))\b",
     re.IGNORECASE,
 )
 
@@ -2056,6 +2069,20 @@ def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
 
 
 _CLOCK_PARTS = re.compile(r"[\s\-*\u2022]*(\d{1,2}):?(\d{2})\s*(?:-|\u2013|to)\s*(\d{1,2}):?(\d{2})\b")
+
+
+def _clocked_after(line: str, head: str) -> bool:
+    """``line`` carries a clock range of its own that starts once the clock range of the block
+    ``head`` has ended ("1:1 14:10-14:22" then "Then dryland w/ team (8 athletes) 14:25-15:10"):
+    a new block, not one of the head's lines."""
+    mine = _any_clock(line)
+    theirs = _any_clock(head)
+    return mine is not None and theirs is not None and mine[0] >= theirs[1]
+
+
+def _any_clock(line: str) -> tuple[int, int] | None:
+    m = _CLOCK_PARTS.search(line)
+    return _leading_clock(line[m.start() :]) if m else None
 
 
 def _leading_clock(line: str) -> tuple[int, int] | None:

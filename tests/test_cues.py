@@ -164,6 +164,8 @@ def test_group_cues_need_a_group(parse, text, group):
         ("IMT with a threshold device, 2 sets x 15 breaths", "strength", True),  # inspiratory muscle training
         ("chin nods in supine 10 times, return demonstration", "strength", True),
         ("BWS treadmill walking, therapist advancing the L leg for swing", "functional_task", False),  # the gait cycle's swing, not a sport
+        ("DN (L) QL and glute med, prone, 10 min", "other_code", True),  # dry needling
+        ("sit dn slowly from the high mat x5", "other_code", False),  # "down", in lower case
         ("bowling 4 frames with the light ball", "functional_task", True),
         ("Walking log 5/7 days, 20-30 min", "gait", False),  # the patient's record of walks at home
         ("new bilat SMOs, donning with mom", "orthotic", True),

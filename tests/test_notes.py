@@ -1123,6 +1123,18 @@ def test_a_title_does_not_end_a_sentence():
             "shower + long sponge, dried, donned shorts seated\nCar transfer practice 14 min: slide board w/c <> car simulator x3, SBA",
             {"97535": 22, "97530": 14},
         ),
+        # a one-on-one clock range opens its lines; the team session timed after it is a group
+        (
+            "AT note - U16 alpine\n1:1 14:10-14:22\n - decline board SL squat, eccentric 3s lower, 3x15\n - Spanish squat iso w/ strap 5x45s\n"
+            "Then dryland w/ team (8 athletes, 1 ATC) 14:25-15:10: agility ladder, core circuit.",
+            {"97110": 12, "97150": 45},
+        ),
+        # a named, timed block in a list under a subjective line is today's work
+        (
+            "ACLR L, 18 wk\nSubj: no swelling after last week's jog progression\n- NMR 15 min: SL hops in place on foam, rocker board "
+            "perturbations w/ ball catch\n- TA 14 min: jump-landing off 12 in box, lateral shuffle to 45 deg cut, for return to soccer",
+            {"97112": 15, "97530": 14},
+        ),
     ],
 )
 def test_titles_table_headers_closing_times_home_programs_and_orthosis_headers(note, expected):

@@ -182,6 +182,18 @@ VOICES = {
     "tribal_health_clinic",
     "hospital_at_home_program",
     "cotreatment_pt_ot_slp",
+    "ski_resort_clinic",
+    "lvad_heart_failure_rehab",
+    "nursing_home_wound_positioning",
+    "adult_day_health_center",
+    "limb_salvage_oncology",
+    "replant_hand_inpatient",
+    "refugee_health_interpreted",
+    "rugby_club_pitchside",
+    "adult_developmental_disability_day",
+    "dry_needling_ortho_clinic",
+    "cervical_myelopathy_postop",
+    "medicaid_peds_home_based",
 }
 HARD_KINDS = {
     "intent-flip",
