@@ -38,8 +38,15 @@ def main(argv: list[str]) -> int:
     from classifier.features import encode, encode_many, extract
     from classifier.model import load_model, load_pipeline
 
+    if any(a.startswith("-") for a in argv):
+        print("usage: " + next(ln.strip() for ln in (__doc__ or "").splitlines() if "verify_inference.py" in ln))
+        return 0 if argv == ["--help"] or argv == ["-h"] else 2
     paths = [Path(a) for a in argv] or sorted((ROOT / "training_data" / "segments").glob("*.jsonl"))
-    texts = texts_of(paths)
+    try:
+        texts = texts_of(paths)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(f"verify_inference: cannot read the data files ({type(exc).__name__}); give JSONL files with a 'text' field", file=sys.stderr)
+        return 2
     lm = load_model()
     pipe = load_pipeline()
     order = [list(pipe.classes_).index(c) for c in lm.classes]
