@@ -39,7 +39,7 @@ _REST_AFTER = re.compile(
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
     r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)"
-    r"|\s*(?:ea|each)\b|\s*per\s+(?:side|hand|leg|arm|limb|direction)\b",
+    r"|\s*(?:ea|each)\b|\s*per\s+(?:side|hand|leg|arm|limb|direction)\b|\s*holds?\b",
     re.IGNORECASE,
 )  # ... a dose per item ("putty 3 min ea", "1 min per side"), a home prescription ("walk 10
 # min 3x/day", "10 min BID") or a wait for symptoms to settle ("sat EOB 3 min for the
@@ -50,7 +50,8 @@ _REST_AFTER = re.compile(
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
 # "sx 4/10 -> 1/10 in 2 min", "back to baseline <1 min"), a home prescription ("walk daily 20
 # min"), the length of one of several bouts ("3 rounds x 2 min"), a rate ("18 in one minute") or
-# a bound, not a time spent ("<1 min episodes", "redness gone in under five minutes")
+# a bound, not a time spent ("<1 min episodes", "redness gone in under five minutes", "pain
+# walking >15 min")
 _NOT_SPENT = re.compile(
     r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+"
     r"(?:(?:seated|sitting|supine|standing|quickly|fully|completely)\s+)?(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
@@ -58,7 +59,7 @@ _NOT_SPENT = re.compile(
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+"
-    r"|(?<![<\d])<\s*|\b(?:under|less\s+than)\s+)$",
+    r"|(?<![<>\d=\-])[<>]\s*|\b(?:under|less\s+than)\s+)$",
     re.IGNORECASE,
 )
 
@@ -485,6 +486,7 @@ def _is_signature(line: str) -> bool:
     return not name.startswith(("pt ", "patient")) and not _patterns()["block_name"].match(name)
 
 
+_LEADING_AGE = re.compile(r"\W*(?=\d{1,3}\s*(?:y/?o|yo|M\b|F\b|-year-old|\s+year\s+old))")  # "71M, L hemiparesis ..."
 _PATIENT_LABEL = re.compile(r"\W*(?:pt|patient|client|resident|student|athlete|participant|child)\s*[:\-]\s*", re.IGNORECASE)
 _NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s*\d{1,2},")
 #: a line that introduces the patient by a label and a name ("Rider: Ava, 9, R hemiplegic CP")
@@ -496,7 +498,7 @@ def _is_identification(line: str, first: bool) -> bool:
     """A line that names the note or the patient, not an intervention: the first line with a
     title word and no minutes ("SPT note - dyssynergic defecation, 52 yo F"), or any line
     giving an age without minutes ("58 y/o F, ALS (bulbar + limb)", "Runner M 27, ...")."""
-    label = _PATIENT_LABEL.match(line)
+    label = _PATIENT_LABEL.match(line) or _LEADING_AGE.match(line)
     if label and _AGE.search(line, label.end(), label.end() + 24) and not _DOSING.search(line) and len(line) <= 200:
         return True  # "Pt: 67 y/o M, fell in the shower and couldn't get up for ~20 min": who, and their story
     if minutes_in(line):
@@ -1132,6 +1134,10 @@ def _is_session_title(text: str, segments: list[Segment]) -> bool:
     first = segments[0]
     if text[: first.start].strip() or "\n" in text[first.start : first.end]:
         return False
+    span = _any_clock(text[first.start : first.end])
+    inside = [c for c in (_leading_clock(text[s.start : s.end]) for s in segments[1:]) if c is not None]
+    if span is not None and len(inside) >= 2 and all(span[0] <= c[0] and c[1] <= span[1] for c in inside):
+        return True  # "Ski prep - Tom B. - his home gym - 10:00-11:15" over "10:05-10:20 ...", "10:20-10:35 ..."
     if not _has_title_word(text[first.start : first.end]):
         return False
     others = [s.minutes for s in segments[1:] if s.minutes is not None]
@@ -1860,6 +1866,8 @@ def _drop_eval_findings(text: str, segs: list[Segment], totals: Totals, titled: 
     return out
 
 
+_SWIM_SPORT = re.compile(r"\bswim(?:mer|mers|s)?\b|\bbreaststroke|\bbackstroke|\bfreestyl\w*|\bflyer\b|\byardage\b|\bswim\s+meet", re.IGNORECASE)
+_AQUATIC_THERAPY = re.compile(r"\baquatic|\b97113\b|\baqua\b|\bpool\s+(?:therapy|tx|pt|session|program|programme|class)\b", re.IGNORECASE)
 _AQUATIC_NOTE = re.compile(r"\baquatic|\bpool\b(?!\s+noodles?\b)|\b97113\b|\bin\s+(?:the\s+)?water\b", re.IGNORECASE)
 _ON_LAND = re.compile(r"\b(?:dry\s+)?land\b|\bout\s+of\s+(?:the\s+)?(?:pool|water)\b|\b(?:after|following)\s+(?:the\s+)?pool\b", re.IGNORECASE)
 
@@ -1974,8 +1982,8 @@ def _in_the_pool(text: str, segs: list[Segment]) -> list[Segment]:
     """In an aquatic therapy note, the exercise, balance, activity and walking lines before the
     note turns to land ("Land:", "Then on land 10 min: ...") were done in the water: 97113."""
     first = next((m for m in _AQUATIC_NOTE.finditer(text) if _pool_session_at(text, m.start())), None)
-    if first is None:
-        return segs
+    if first is None or (_SWIM_SPORT.search(text) and not _AQUATIC_THERAPY.search(text)):
+        return segs  # (a swimmer's pool is the sport: "kick only in pool", "pool = flutter kick w/ fins")
     land = _ON_LAND.search(text, first.start())
     land_at = land.start() if land else len(text)
     for g in segs:

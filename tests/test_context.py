@@ -36,6 +36,7 @@ CASES = [
     ("S: pt reports doing heel raises at home", "heel raises", "historical"),
     ("cont 2x/wk, add farmer carries once grip improves", "farmer carries", "planned"),
     ("Walking log: 5/7 days, bike 20-30 min", "bike", "historical"),
+    ("Pt verbalized removing the splint if redness lasts", "splint", "historical"),
     ("Continue POC, progress tandem stance on foam", "tandem stance", "planned"),
     ("OK to start run/walk intervals on alternate days", "run", "planned"),
     # pseudo-negation: the trigger word does not negate

@@ -166,6 +166,7 @@ def test_group_cues_need_a_group(parse, text, group):
         ("BWS treadmill walking, therapist advancing the L leg for swing", "functional_task", False),  # the gait cycle's swing, not a sport
         ("DN (L) QL and glute med, prone, 10 min", "other_code", True),  # dry needling
         ("sit dn slowly from the high mat x5", "other_code", False),  # "down", in lower case
+        ("hasn't taken AM meds, ran out Tues", "functional_task", False),  # ran out of pills, no running
         ("bowling 4 frames with the light ball", "functional_task", True),
         ("Walking log 5/7 days, 20-30 min", "gait", False),  # the patient's record of walks at home
         ("new bilat SMOs, donning with mom", "orthotic", True),

@@ -27,6 +27,9 @@ MINUTES = [
     ("mild redness after, gone in under five minutes", None),
     ("Floor recovery 12 min: supine to side to quadruped", 12),  # the activity's name, not a recovery time
     ("mild dizziness at end, resolved seated in 1 min", None),
+    ("pain 4/10 walking >15 min", None),
+    ("prone on elbows | 1 min holds x3 | done", None),  # a hold's length, not time spent
+    ("1 LOB -> 10 min", 10),  # an arrow, not a bound
     ("5 min rest between sets", None),
     ("amb 150' x2", None),  # distance, not minutes
     ("SLS 3x30s", None),
@@ -1134,6 +1137,24 @@ def test_a_title_does_not_end_a_sentence():
             "ACLR L, 18 wk\nSubj: no swelling after last week's jog progression\n- NMR 15 min: SL hops in place on foam, rocker board "
             "perturbations w/ ball catch\n- TA 14 min: jump-landing off 12 in box, lateral shuffle to 45 deg cut, for return to soccer",
             {"97112": 15, "97530": 14},
+        ),
+        # the patient's line that opens with the age is no item, travel time included
+        (
+            "71M, L hemiparesis, R CVA 6 mo ago. No therapy since SNF d/c - van is only option (90 min to outpt).\n"
+            "Bed mobility & transfers 14 min: rolling to L, supine->sit via sidelying, bed->BSC stand pivot, min A -> CGA",
+            {"97530": 14},
+        ),
+        # a swimmer's pool is the sport, not aquatic therapy
+        (
+            "20 y/o sprint freestyler, R SLAP repair 5 mo (cleared to pull on land; kick only in pool).\n"
+            "ER/IR 90/90 on cable 3x12, Ts 3x10 w/ 3 lb, ball circles on wall 3x30s - 14 min",
+            {"97110": 14},
+        ),
+        # a title's clock range around the timed lines is the visit's
+        (
+            "Ski prep - Tom B. (47M) - his home gym, Park City - 10:00-11:15\n10:05-10:20  Wall sits 4x45s, split squats 3x8 ea w/ 30# DBs\n"
+            "10:20-10:35  SL stance on Airex w/ pole plants, EC 20s holds",
+            {"97110": 15, "97112": 15},
         ),
     ],
 )

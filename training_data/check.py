@@ -194,6 +194,18 @@ VOICES = {
     "dry_needling_ortho_clinic",
     "cervical_myelopathy_postop",
     "medicaid_peds_home_based",
+    "wheelchair_user_shoulder_pain",
+    "mobile_outreach_van_clinic",
+    "brachial_plexus_birth_injury",
+    "vocational_transition_teens_ot",
+    "pelvic_pain_persistent",
+    "concierge_home_cash_pt",
+    "partial_foot_amputation_diabetic",
+    "elite_swimming_shoulder",
+    "long_term_ventilator_unit",
+    "chronic_stroke_community_gym",
+    "osteogenesis_imperfecta_peds",
+    "primary_care_direct_access",
 }
 HARD_KINDS = {
     "intent-flip",
