@@ -959,7 +959,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if cells is not None:
                 heads = set(_conf()["table_minute_headers"])
                 clock = _clock_columns(cells)
-                names = set(_conf()["table_column_headers"])
+                names = _table_column_names()
                 if any(c in heads for c in cells) or clock is not None or (len(cells) >= 2 and all(c in names for c in cells)):
                     table_col = next((i for i, c in enumerate(cells) if c in heads), None)
                     table_clock = clock
@@ -1086,6 +1086,11 @@ _DISTANCE = re.compile(r"\b\d+\s*(?:ft|feet|m|meters?|metres?|laps?|yds?|yards?)
 _LEADING_NUMBER = re.compile(r"\s*(\d{1,3})\s*(?:\(|$)")
 
 
+@lru_cache(maxsize=1)
+def _table_column_names() -> frozenset[str]:
+    return frozenset(_conf()["table_column_headers"])
+
+
 def _table_cells(piece: str, shape: tuple[bool, bool, int]) -> list[str] | None:
     """A flattened table row's cells, lowercased: cut at pipes ("| bike | L3 | 12 |"), or at
     runs of two or more spaces or a tab once a header row aligned that way was seen (or when
@@ -1171,9 +1176,8 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     for m0, _m1, v in reversed(mins):
         if _EQUALS_BEFORE.search(line, max(0, m0 - 4), m0):
             return v, False  # a sum worked out: "intervals 2' on / 1' rest x4 = 12 min, SpO2 88%"
-    m0, m1, v = mins[-1]
-    if len(mins) >= 2 and _SENTENCE_BEFORE.search(line, max(0, m0 - 3), m0) and _SHORT_TAIL.fullmatch(line[m1:]):
-        return v, False  # a closing sentence of its own: "... floating last 3 min. 38 min in water."
+    if _closing_time_sentence(line, mins):
+        return mins[-1][2], False  # a closing sentence of its own: "... floating last 3 min. 38 min in water."
     for m0, _m1, v in reversed(mins):
         if _DASH_BEFORE.search(line, max(0, m0 - 4), m0):
             return v, False  # set off by a dash: "VOR x1 seated 1 min x2 - 4 min, pt queasy"
@@ -1192,6 +1196,15 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
             return sum(p[0][2] for p in timed), True
     head = line[: mins[0][0]].strip(" -*\u2022(")
     return mins[0][2], bool(head) and len(head.split()) > 2 or bool(prefix)
+
+
+def _closing_time_sentence(line: str, mins: list[tuple[int, int, int]]) -> bool:
+    """The line's last time, after others, is a sentence of its own ("... PLB. 15'", "... 38 min
+    in water.")."""
+    if len(mins) < 2:
+        return False
+    m0, m1, _v = mins[-1]
+    return bool(_SENTENCE_BEFORE.search(line, max(0, m0 - 3), m0) and _SHORT_TAIL.fullmatch(line[m1:]))
 
 
 _EQUALS_BEFORE = re.compile(r"=\s*(?:~\s*)?$")
@@ -1291,7 +1304,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         # ("Cx PROM stretches 10 min, prone wt shift/pivot 10 min": each part closed by its own time)
         if len(timed) >= 2 and (every_part or not leading and not closing) and all(not _block_minutes(line[p0:p1].strip())[1] for p0, p1 in timed):
             return [s for p0, p1 in parts for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
-    if len(mins) >= 2 and _SENTENCE_BEFORE.search(line, max(0, mins[-1][0] - 3), mins[-1][0]) and _SHORT_TAIL.fullmatch(line[mins[-1][1] :]):
+    if _closing_time_sentence(line, mins):
         # a closing sentence that is only a time times the whole line: "... recovered w/ PLB. 15'"
         return [Segment(a, b, mins[-1][2], _units(line))]
     if len(line) > 200 and len(mins) >= 2 and not one_closing_time and not _LEADING_CLOCK.match(line):
