@@ -2089,6 +2089,7 @@ def _fold_into_group(text: str, segs: list[Segment]) -> list[Segment]:
     return kept
 
 
+#: ``_CLOCK_RANGE`` with its hours and minutes captured
 _CLOCK_PARTS = re.compile(r"[\s\-*\u2022]*(\d{1,2}):?(\d{2})\s*(?:-|\u2013|to)\s*(\d{1,2}):?(\d{2})\b")
 
 
@@ -2102,13 +2103,16 @@ def _clocked_after(line: str, head: str) -> bool:
 
 
 def _any_clock(line: str) -> tuple[int, int] | None:
-    m = _CLOCK_PARTS.search(line)
-    return _leading_clock(line[m.start() :]) if m else None
+    """The first clock range anywhere in a line, as minutes of the day."""
+    return _clock_span(_CLOCK_PARTS.search(line))
 
 
 def _leading_clock(line: str) -> tuple[int, int] | None:
     """The clock range opening a line ("1330-1345 mat: ...") as minutes of the day."""
-    m = _CLOCK_PARTS.match(line)
+    return _clock_span(_CLOCK_PARTS.match(line))
+
+
+def _clock_span(m: re.Match[str] | None) -> tuple[int, int] | None:
     if m is None:
         return None
     a = int(m.group(1)) * 60 + int(m.group(2))
