@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from .billing import allocate, is_timed, pair_warnings
-from .evidence import parse
+from .evidence import parse_many
 from .model import LinearModel
 from .resources import load_json
 from .rules import other_service_code
@@ -237,6 +237,7 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+@lru_cache(maxsize=8192)
 def _header_words(fragment: str) -> str:
     """What is left of a header fragment once codes, minutes, units, checkboxes, punctuation
     and a closing "cont"/"continued" are removed, lowercased ("[x] 97110 TherEx 20 min" ->
@@ -285,6 +286,11 @@ def _header_prefix(line: str) -> tuple[int, str] | None:
 
 
 @lru_cache(maxsize=1)
+def _block_names_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_conf()["block_codes"], key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def _session_names() -> frozenset[str]:
     return frozenset(n.lower() for n in _conf()["session_names"])
 
@@ -296,7 +302,7 @@ def header_code(fragment: str) -> str | None:
         return codes[-1]
     words = _header_words(fragment)
     block_codes = _conf()["block_codes"]
-    for name in sorted(block_codes, key=len, reverse=True):
+    for name in _block_names_longest_first():
         code = block_codes[name]
         if words == name or (words.endswith(" " + name) and code not in _EVALUATIONS):
             return code  # (an evaluation only by its own name: "Treatment after re-eval 15 min:" is not one)
@@ -582,8 +588,8 @@ def _billing_pairs(line: str) -> dict[str, int]:
         code = codes[-1] if codes else None
         if code is None:
             words = _header_words(window)
-            for name in sorted(block_codes, key=len, reverse=True):
-                if words.endswith(name) or words == name:
+            for name in _block_names_longest_first():
+                if words.endswith(name):
                     code = block_codes[name]
                     break
         if code is not None:
@@ -615,9 +621,12 @@ def _is_billing_line(line: str) -> bool:
     a ticked checkbox naming a code or block with its minutes ("[x] 97110 Ther Ex 15 min")."""
     if _is_code_only(line):
         return True
-    if _CHECKED.search(line) and _billing_pairs(line) and not _billing_residue(line):
-        return True
+    checked = _CHECKED.search(line)
+    if not checked and "[" not in line and "_" not in line and len(minutes_in(line)) < 2:
+        return False  # (without boxes or blanks a line's pairs are at most its minutes)
     pairs = _billing_pairs(line)
+    if checked and pairs and not _billing_residue(line):
+        return True
     if len(pairs) < 2 or len(pairs) < len(minutes_in(line)) - 1:
         return False
     return len(_billing_residue(line)) <= 3
@@ -1448,11 +1457,11 @@ def _sentences(line: str) -> list[tuple[int, int]]:
 def classify_segments(text: str, segments: list[Segment], model: LinearModel | None) -> list[Segment]:
     """Classify each segment; drop those that document nothing billable; give a bare block
     header's minutes to the code most of its lines share; merge run-on sentences."""
-    from .api import suggest_parsed
+    from .api import suggest_parsed_many
 
     heads = {id(s.block) for s in segments if s.block is not None and s.block is not s}
     copied = _copied_regions(text)
-    kept = []
+    todo: list[tuple[Segment, str]] = []
     for seg in segments:
         if seg.block is seg and id(seg) in heads:
             continue  # a header with member lines: the members carry the content
@@ -1467,8 +1476,13 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             continue  # "Talked on the phone with her coach for about ten minutes ...": care coordination
         if _OBSERVATION.match(seg_text) and (seg.minutes is None or seg.weak_minutes) and not _SETS_REPS.search(seg_text):
             continue  # "SpO2 94% -> 92% w/ transfers, recovered after 2 min seated rest", "Rest breaks x3"
-        parsed = parse(seg_text)
-        s = _shift(suggest_parsed(parsed, model), seg.start)
+        todo.append((seg, seg_text))
+    # the note's segments are parsed and scored as one batch, step by step, as a batch of
+    # segments is
+    all_parsed = list(parse_many(t for _, t in todo))
+    kept = []
+    for (seg, seg_text), parsed, suggestion in zip(todo, all_parsed, suggest_parsed_many(all_parsed, model)):
+        s = _shift(suggestion, seg.start)
         seg.suggestion = s
         if s.code in THREE and _measurement_only(parsed) and (seg.minutes is None or seg.weak_minutes or not _anchored_minutes(seg_text)):
             continue  # (a line timed on its own is work done: "PROM shoulder flex 140, abd 110 - 5'")
