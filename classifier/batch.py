@@ -427,7 +427,7 @@ def run_batch(
         raise InputError("an input file and an output file with --resume", "standard input or output", "Name both files.")
     key = resume_key(inp, fmt=fmt, out_fmt=out_fmt, mode=mode, text=text_column, id=id_column, billed=billed_column, rule=rule, model=str(model), max_chars=max_chars) if resume else None
     stats = ReadStats()
-    position = [0]
+    position = [0] if on_row is not None else None  # (the read offset only feeds the progress line)
     output = OutputFile(out, out_fmt, mode, key)
     try:
         rows = read_rows(inp, fmt, text_column, id_column, billed_column if mode == "audit" else None, stats, position)
@@ -438,7 +438,7 @@ def run_batch(
             output.write_line(line, ok)
             if output.count % CHUNK == 0:
                 output.checkpoint()
-            if on_row is not None:
+            if on_row is not None and position is not None:
                 on_row(output.skip + output.count, position[0])
     except BaseException:
         output.abort()

@@ -6,6 +6,7 @@ bounded however long the input is, and results are yielded strictly in input ord
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -141,5 +142,8 @@ def score_rows(rows: Iterable[InRow], *, mode: str = "segments", workers: int = 
     """``(ok, formatted row)`` for every input row, in input order."""
     from functools import partial
 
-    func = partial(format_chunk, mode=mode, model=_model_arg(model), max_chars=max_chars, rule=rule, fmt=fmt)
+    model_arg = _model_arg(model)
+    if workers > 1 and multiprocessing.get_start_method() == "fork":
+        warm_up(model_arg)  # forked workers inherit the loaded pipeline and model instead of each building its own
+    func = partial(format_chunk, mode=mode, model=model_arg, max_chars=max_chars, rule=rule, fmt=fmt)
     yield from ordered_map(func, chunks(rows, CHUNK), workers)
