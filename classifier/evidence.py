@@ -112,11 +112,22 @@ def _string_cache(strings):  # noqa: ANN001, ANN202 - StringStore -> (hash -> st
 
 
 def _count(n: int) -> None:
-    """Count texts processed by the current pipeline; rebuild it when the count is reached."""
+    """Count texts processed by the current pipeline; when the count is reached, the pipeline
+    is rebuilt before the next text (a run that ends there pays nothing for it)."""
     _seen_since_build[0] += n
-    if _seen_since_build[0] < RECYCLE_AFTER:
+    if _seen_since_build[0] >= RECYCLE_AFTER:
+        _seen_since_build[0] = 0
+        _recycle_due[0] = True
+
+
+_recycle_due = [False]
+
+
+def _recycle_if_due() -> None:
+    """Rebuild the pipeline if the count of texts was reached since it was built."""
+    if not _recycle_due[0]:
         return
-    _seen_since_build[0] = 0
+    _recycle_due[0] = False
     frozen = gc.get_freeze_count() > 0  # a batch process froze the old pipeline's objects
     if frozen:
         gc.unfreeze()
@@ -141,6 +152,7 @@ def _annotate(text: str, tokenizer, steps: list) -> Doc:  # noqa: ANN001 - spaCy
 def parse(text: str) -> Parsed:
     """Normalise, run the pipeline's scoring steps, collect cues with original offsets."""
     norm = normalise(text)
+    _recycle_if_due()
     nlp = get_nlp()
     parsed = _parsed(_annotate(norm.text, nlp.tokenizer, scoring_steps(nlp)), norm)
     _count(1)
@@ -152,6 +164,9 @@ def parse_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[Parsed]:
     pending: list[Normalised] = []
 
     def flush() -> Iterator[Parsed]:
+        if not pending:
+            return
+        _recycle_if_due()
         nlp = get_nlp()
         tokenizer = nlp.tokenizer
         steps = scoring_steps(nlp)
