@@ -72,13 +72,16 @@ def _model_arg(model: Any) -> str | None:
 
 
 _WARM: set[int] = set()
+GC_YOUNGEST = 50_000
 
 
 def warm_up(model: str | None) -> None:
     """Load the pipeline and model once in this process, then move every object that exists
     now into the garbage collector's permanent generation: a batch creates millions of
     short-lived objects, and re-scanning the pipeline's and model's long-lived ones on every
-    collection cost about a tenth of the run."""
+    collection cost about a tenth of the run. The youngest generation is also collected less
+    often (every 50,000 net allocations instead of 700): the objects of a scored row are
+    freed by reference counting, and the collections found next to nothing to free."""
     import gc
     import os
 
@@ -93,6 +96,8 @@ def warm_up(model: str | None) -> None:
     get_nlp()
     gc.collect()
     gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(max(gc.get_threshold()[0], GC_YOUNGEST), older, oldest)
     _WARM.add(os.getpid())
 
 
