@@ -39,6 +39,8 @@ CASES = [
     ("Pt verbalized removing the splint if redness lasts", "splint", "historical"),
     ("Continue POC, progress tandem stance on foam", "tandem stance", "planned"),
     ("OK to start run/walk intervals on alternate days", "run", "planned"),
+    ("says she rides the bike 15 min twice a day at home", "bike", "historical"),  # a daily routine, not the session
+    ("quad sets with the patella held still by his hand", "quad sets", "performed"),  # held = kept in place
     # pseudo-negation: the trigger word does not negate
     ("SLS 30 s no LOB", "LOB", "performed"),
     ("step-ups 3x10 without difficulty", "step-ups", "performed"),

@@ -170,6 +170,16 @@ def test_group_cues_need_a_group(parse, text, group):
         ("bowling 4 frames with the light ball", "functional_task", True),
         ("Walking log 5/7 days, 20-30 min", "gait", False),  # the patient's record of walks at home
         ("new bilat SMOs, donning with mom", "orthotic", True),
+        ("talked about crochet, bigger needles with a padded grip", "other_code", False),  # knitting needles, not dry needling
+        ("needling to R infraspinatus, 2 needles, twitch x3", "other_code", True),
+        ("sixty-two-year-old retired welder, lives alone", "rom", False),  # an age in words, not a range of motion
+        ("taping the eye closed at night reviewed with daughter", "balance", False),  # facial palsy care, not eyes-closed balance
+        ("synkinesis of the lower lid with a wide smile", "motor_control", True),
+        ("eyebrow raise w/ lid kept open, other side held still w/ her fingers", "not_performed", False),  # held = kept
+        ("Tx held: BP 190/104 at rest", "not_performed", True),
+        ("bolt board at waist height, 12 bolts on and off", "functional_task", True),
+        ("trialled built-up foam on her pen and fork", "self_care", True),
+        ("skirting the radiated field on the L neck", "functional_task", False),  # a radiotherapy field, not a sports field
     ],
 )
 def test_cue_scope(parse, text, family, found):
