@@ -91,7 +91,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:(?<![\d:.])(?P<hr>[1-3])\s*(?:hrs?|hours?)\.?\s*(?:and\s+)?(?P<hrm>\d{{1,2}})\s*{_MIN_WORD}"
             rf"|(?<![\d:.])(?P<n>\d{{1,3}})(?:-\d{{1,3}})?\s*{_MIN_WORD}"
             rf"|(?<![\w.])(?P<w>{words})\s+{_MIN_WORD}"
-            rf"|(?<![\d:.])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)"
+            rf"|(?<![\d:./])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)(?!\s*/\s*\d)"  # (not "1'/1'" work/rest intervals)
             r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})"
             r"|\b(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?:-|\u2013|to)\s*(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\b"
             r"|\b(?:time|mins?|minutes)\s*[:=]\s*(?P<t>\d{1,3})\b(?!\s*(?:[:/.\-]\s*\d|%))"
@@ -143,6 +143,7 @@ class Totals:
     treatment: int | None = None
     by_code: dict[str, int] = field(default_factory=dict)  # "Ther ex total 43 min"
     by_code_at: dict[str, tuple[int, int]] = field(default_factory=dict)  # the line that states each
+    units_by_code: dict[str, int] = field(default_factory=dict)  # "TE 3 units, NMR 1 unit", "Billing: TE 2u"
 
 
 #: a time at which an activity stopped is the time it took ("stopped at 6 min")
@@ -300,7 +301,7 @@ def header_code(fragment: str) -> str | None:
     codes = _patterns()["code"].findall(fragment)
     if codes:
         return codes[-1]
-    words = _header_words(fragment)
+    words = _header_words(_without_inner_remark(fragment))
     block_codes = _conf()["block_codes"]
     for name in _block_names_longest_first():
         code = block_codes[name]
@@ -309,6 +310,20 @@ def header_code(fragment: str) -> str | None:
     return None
 
 
+#: a remark in brackets, words only, between a block's name and its time ("EXERCISE
+#: (seated/supine) 14 min", "Balance (EO/EC) 10 min")
+_INNER_REMARK = re.compile(r"\s*\([^()\n]{1,30}\)(?=\s*(?:x\s*)?\d)", re.IGNORECASE)
+
+
+def _without_inner_remark(fragment: str) -> str:
+    """``fragment`` without a remark in brackets between a block's name and its time
+    ("EXERCISE (seated/supine) 14 min", "Pool (90F) x30min"); a bracketed time or code stays
+    ("Ther ex (12 min)", "NMR (97112) 10 min")."""
+    def keep(m: re.Match[str]) -> str:
+        inner = m.group(0)
+        return inner if minutes_in(inner) or _patterns()["code"].search(inner) else ""
+
+    return _INNER_REMARK.sub(keep, fragment)
 _TRAILING_REMARK = re.compile(r"\s*\((?:\s*[A-Za-z]+){1,3}\s*\)\s*\.?\s*$")
 
 
@@ -325,15 +340,24 @@ def _is_bare_header(line: str) -> bool:
     """A line that is only a block header ("Ther Ex:", "NMR (97112) 12 min"), or a heading in
     capitals closed by its time ("MAX DAILY MOVEMENTS - 28 min"); a remark in brackets after
     the time changes nothing ("Ther ex 12 min (rests excluded).")."""
-    line = _without_remark(line)
+    line = _without_inner_remark(_without_remark(line))  # "EXERCISE (seated/supine) 14 min"
     stripped = line.strip(" \t-*\u2022:")
     if not stripped or len(stripped) > 60:
         return False
-    if _is_caps_label(stripped):
+    if _is_caps_label(stripped) or _is_caps_name(stripped):
         return True
     pats = _patterns()
     words = _header_words(stripped)
     return bool(words) and bool(pats["block_name"].match(words)) and (line.rstrip().endswith(":") or bool(minutes_in(line)) or bool(pats["code"].search(line)))
+
+
+def _is_caps_name(line: str) -> bool:
+    """A block's name alone, in capitals, heading the lines under it ("BALANCE", "THER EX")."""
+    stripped = line.strip(" \t-*\u2022:")
+    if not stripped or not stripped.isupper() or len(stripped) > 40 or any(ch.isdigit() for ch in stripped):
+        return False
+    words = _header_words(stripped)
+    return bool(words) and bool(_patterns()["block_name"].match(words))
 
 
 def _is_caps_label(line: str, fewest: int = 2) -> bool:
@@ -442,7 +466,14 @@ def _is_visit_time(line: str, visit: bool = False) -> bool:
 
 
 _ONE_TO_ONE = re.compile(r"(?<![\d:])1\s*(?::|-on-)\s*1(?![\d:])")
-_AGE = re.compile(r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b\d{1,2}\s*y(?:rs?)?\s*\d{1,2}\s*mo?s?\b|\b\d{1,3}-years?-old|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
+_TENS_WORDS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+#: an age in words: "forty-four-year-old", "Forty-four year old", "nine year old"
+_WORD_AGE = (
+    rf"(?i:(?:(?:{_TENS_WORDS})[- ])?(?:one|two|three|four|five|six|seven|eight|nine)|ten|eleven|twelve|thirteen|fourteen"
+    rf"|fifteen|sixteen|seventeen|eighteen|nineteen|{_TENS_WORDS})[- ]years?[- ]old\b"
+)
+_AGE = re.compile(rf"\b{_WORD_AGE}|"
+    r"\b\d{1,3}\s*(?:y/?o|yo|yrs?\s+old|years?\s+old|y\.o\.)|\b\d{1,2}\s*y(?:rs?)?\s*\d{1,2}\s*mo?s?\b|\b\d{1,3}-years?-old|\b(?:M|F)\s*,?\s*\d{1,2}\b(?!\s*(?:min|'|x|/))|\b\d{1,2}\s*(?:M|F)\b(?![/\w])")
 
 
 _IN_OUT = re.compile(r"(?i:\bin\b.*\bout\b)|\bTI\b.*\bTO\b")  # "Time in 0915 out 1002", "TI 1310 TO 1400"
@@ -492,7 +523,9 @@ def _is_signature(line: str) -> bool:
     return not name.startswith(("pt ", "patient")) and not _patterns()["block_name"].match(name)
 
 
-_LEADING_AGE = re.compile(r"\W*(?=\d{1,3}\s*(?:y/?o|yo|M\b|F\b|-year-old|\s+year\s+old))")  # "71M, L hemiparesis ..."
+_LEADING_AGE = re.compile(
+    rf"\W*(?:(?i:the\s+)?(?i:patient|pt|client|child|resident|he|she)\s+is\s+an?\s+)?(?=\d{{1,3}}\s*(?:y/?o|yo|M\b|F\b|-year-old|\s+year\s+old)|{_WORD_AGE})"
+)  # "71M, L hemiparesis ...", "Patient is a forty-four-year-old female, ..."
 _PATIENT_LABEL = re.compile(r"\W*(?:pt|patient|client|resident|student|athlete|participant|child)\s*[:\-]\s*", re.IGNORECASE)
 _NAME_AGE = re.compile(r"\b[A-Z][a-z]+,\s*\d{1,2},")
 #: a line that introduces the patient by a label and a name ("Rider: Ava, 9, R hemiplegic CP")
@@ -547,6 +580,30 @@ def _is_units_only(line: str) -> bool:
         return False
     words = _header_words(line)
     return bool(words) and bool(_patterns()["block_name"].match(words))
+
+
+_UNIT_COUNT = re.compile(r"\s*[:=\-]?\s*(?:x\s*)?(\d{1,2})\s*(?:u|units?)\.?$", re.IGNORECASE)
+_SERVICE_COUNT = re.compile(r"\s*(?:x\s*)?\d{1,2}$", re.IGNORECASE)
+
+
+def _units_tally(line: str) -> dict[str, int] | None:
+    """Codes or block names each with a unit count, and nothing else ("TE 3 units, NMR 1 unit",
+    "TE 2u, NMR 1u, HP x1"): ``{code: units}`` (a service counted without units is let be)."""
+    out: dict[str, int] = {}
+    for part in re.split(r"[,;|]", line):
+        part = part.strip(" .")
+        if not part:
+            continue
+        m = _UNIT_COUNT.search(part)
+        if m is None and _SERVICE_COUNT.search(part) and re.search(r"x\s*\d{1,2}$", part, re.IGNORECASE):
+            continue  # "HP x1": a service counted, not in units
+        name = (part[: m.start()] if m else part).strip(" -:")
+        code = name if _CPT.fullmatch(name) else _block_code(name)
+        if code is None:
+            return None
+        if m:
+            out[code] = out.get(code, 0) + int(m.group(1))
+    return out or None
 
 
 def _is_code_only(line: str) -> bool:
@@ -856,6 +913,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             # ... 10 min": what was billed, not what was done
             for code, v in _billing_pairs(line if head is None else line[head.end() :]).items():
                 billed[code] = billed.get(code, 0) + v
+            for code, n in (_units_tally(line if head is None else line[head.end() :]) or {}).items():
+                totals.units_by_code[code] = totals.units_by_code.get(code, 0) + n
             charges, block, block_head = True, None, None
             continue
         charges = False
@@ -933,7 +992,14 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if _is_unticked_services(piece):
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
             if _is_units_only(piece) or _RULE_TALLY.match(piece):
+                for code, n in (_units_tally(piece) or {}).items():
+                    totals.units_by_code[code] = totals.units_by_code.get(code, 0) + n
                 continue  # "TE x3 units", "8 min rule: 24 TE / 10 TA = 34 min": a billing tally, not an intervention
+            stated_units = _units_tally(piece) if not minutes_in(piece) else None
+            if stated_units:
+                for code, n in stated_units.items():
+                    totals.units_by_code[code] = totals.units_by_code.get(code, 0) + n
+                continue  # "TE 3 units, NMR 1 unit": units billed, not an intervention
             if _is_visit_time(piece, visit=bool(visit)):
                 if visit:
                     continue  # "Visit 1000-1050 (50 min)": the visit's length, recorded above
@@ -959,8 +1025,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 block_head.block = block_head
                 # a list header takes unindented lines too, and so does a timed heading in
                 # capitals ("THER EX 9:10-9:30" over its exercises)
-                block_open = piece.rstrip().endswith(":")
-                caps_open = not block_open and _is_caps_label(piece.strip(" \t-*\u2022:"), 1)  # (up to a line timed on its own)
+                block_open = piece.rstrip().endswith(":") or _is_caps_name(piece)
+                caps_open = not block_open and _is_caps_label(_without_inner_remark(piece).strip(" \t-*\u2022:"), 1)  # (up to a line timed on its own)
                 block = []
                 segments.append(block_head)
                 continue
@@ -1172,6 +1238,9 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
         # (a session's number is no time: "Session 2 - individual, 1:50-2:05")
         if bare and named and named.lower() not in _session_names() and not re.search(r"\d\s*[x*]\s*$", prefix[: bare.start(1)]):
             return int(bare.group(1)), False  # "Ther Act 15:", "TherAct x15 -"
+        coded = _CODE_THEN_MINUTES.match(prefix)
+        if coded and 0 < int(coded.group(1)) <= 240:
+            return int(coded.group(1)), False  # "97110 (15): standing ER/IR ...": an export's code and minutes
     if prefix is not None and _units(prefix) is not None:
         return None, False  # "TE 2 units - bike 12 min ...": units documented, minutes not
     mins = minutes_in(line)
@@ -1237,6 +1306,9 @@ def _anchored_minutes(part: str) -> bool:
     return lead or close or dashed
 
 
+_LEADING_UNITS = re.compile(r"\s*(?:x\s*)?(\d{1,2})\s*units?\b\s*[:\-]", re.IGNORECASE)
+
+
 def _units(line: str) -> int | None:
     m = _patterns()["units"].search(line)
     return int(m.group(1) or m.group(2)) if m else None
@@ -1256,6 +1328,7 @@ def _stated_total(line: str, mins: list[tuple[int, int, int]]) -> int | None:
 
 _DASH_BEFORE = re.compile(r"\s[-\u2013\u2014]\s*$")
 _LABEL_END = re.compile(r"\s*\)?\s*:(?!\d)")
+_CODE_THEN_MINUTES = re.compile(r"\s*\(?(?:9\d{4}|G0283)\)?\s*\((\d{1,3})\)?\s*$")
 _BARE_MINUTES = re.compile(r"(?:\s|(?<![\dx])x)(\d{1,2})\s*$", re.IGNORECASE)
 _ZERO_MINUTES = re.compile(r"(?<![\d:.])0\s*(?:minutes|minute|mins|min)\b|(?<![\d:.])0\s*'", re.IGNORECASE)
 _PAREN = r"\(\s*[~\u2248]?\s*(?:about\s+|approx\.?\s+)?\d{1,3}\s*(?:minutes|mins|min|')\s*\)"
@@ -1277,9 +1350,11 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     if head is not None and _ZERO_MINUTES.search(head[1]):
         return []  # "NMR - 0 min: deferred ..." documents a block not performed
     if head is not None:
-        _content_at, prefix = head
+        content_at, prefix = head
         mins, weak = _block_minutes(line, prefix)
-        return [Segment(a, b, mins, _units(prefix), weak_minutes=weak, header_code=header_code(prefix))]
+        lead_units = _LEADING_UNITS.match(line, content_at)  # "TherEx - 2 units: stationary bike 8 min, ..."
+        units = _units(prefix) or (int(lead_units.group(1)) if lead_units else None)
+        return [Segment(a, b, mins, units, weak_minutes=weak, header_code=header_code(prefix))]
     tail = _closing_block(line)
     if tail is not None:
         return [Segment(a, b, tail[1], header_code=tail[0])]
@@ -1325,7 +1400,11 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     sentences = sentences or _sentences(line)
     labelled = bool(_OWN_LABEL.match(line)) and len(mins) == 1  # "Tilt table: supine BP ... Progressed to 60 deg over 20 min ..."
     if len(line) > 160 and len(sentences) > 1 and not leading and not closing and not labelled:
-        return [Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1])) for s0, s1 in _attach_comments(line, sentences)]
+        return [
+            Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1]))
+            for k, (s0, s1) in enumerate(_attach_comments(line, sentences))
+            if k or not _is_identification(line[s0:s1], first=False)  # (not "Forty-four year old male, teacher, ...": who the patient is)
+        ]
     mins, weak = _block_minutes(line)
     return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
 
@@ -1484,7 +1563,9 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
     for (seg, seg_text), parsed, suggestion in zip(todo, all_parsed, suggest_parsed_many(all_parsed, model)):
         s = _shift(suggestion, seg.start)
         seg.suggestion = s
-        if s.code in THREE and _measurement_only(parsed) and (seg.minutes is None or seg.weak_minutes or not _anchored_minutes(seg_text)):
+        named_service = seg.header_code is not None and seg.header_code not in THREE and seg.minutes is not None and not seg.weak_minutes
+        if s.code in THREE and _measurement_only(parsed) and not named_service and (seg.minutes is None or seg.weak_minutes or not _anchored_minutes(seg_text)):
+            # ("Fabrication (35 min): ... wrist 15 deg ext, MCPs 30 deg flex" is the header's service)
             continue  # (a line timed on its own is work done: "PROM shoulder flex 140, abd 110 - 5'")
         if seg.minutes is None and seg.block is None and (s.code in THREE or s.other_service in _TREATMENT_FINDINGS) and _reports_finding(seg_text):
             continue  # "TUG 18.2 s w/ cane | 30s CST 5", "Grip dyno L 102# (baseline 96#)."; (a line
@@ -2283,6 +2364,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
             # a tally names a service the text runs into another block ("Transfers 14 min, gait
             # 12 min, exercise 13 min" under one narrative paragraph): the tally documents it
             items.append(LineItem(code, minutes, *totals.by_code_at[code]))
+    items = _beyond_stated_units(items, by_code, totals, weak_only)
     items = _evaluation_time_stated(text, items)
     items = _billed_to_content(items, billed)
     items = _fill_from_total(items, totals, weak_only, {s.code for s in segs if s.units is not None})
@@ -2305,6 +2387,24 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
         rule=rule,
         units_by_rule=units_by_rule,
     )
+
+
+def _beyond_stated_units(items: list[LineItem], by_code: dict[str, _Merged], totals: Totals, weak_only: dict[str, bool]) -> list[LineItem]:
+    """A code whose minutes come from inside its description, or from some of its lines while
+    others have none, and are far fewer than the units the note gives it ("TherEx - 2 units:
+    stationary bike 8 min, SAQ/LAQ ...", table rows "Pulleys | 3 min" over "TE 3 units"): the
+    minutes are an activity's, and the code's own time is not documented. (Fewer than 15
+    minutes a unit beyond the first: the total-time method can give a code one unit more
+    than its own minutes make, never two.)"""
+    out = []
+    for item in items:
+        merged = by_code.get(item.code)
+        stated = totals.units_by_code.get(item.code, 0) + sum(s.units or 0 for s in merged.segments) if merged else 0
+        partial = merged is not None and (weak_only.get(item.code, False) or any(s.minutes is None for s in merged.segments))
+        if item.minutes is not None and stated >= 2 and partial and item.minutes < 15 * (stated - 1):
+            item = replace(item, minutes=None)
+        out.append(item)
+    return out
 
 
 def _tally_to_content(totals: Totals, segs: list[Segment]) -> None:

@@ -1172,3 +1172,35 @@ def test_a_long_line_opened_by_today_is_the_work_not_a_lead_in():
     )
     assert _by_code(note) == {"97530": 15, "97112": 10, "97535": 5}
 
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # units given to a block whose only time is a dose inside it: the block's time is not documented
+        ("Ther ex - 2 units: rower 6 min, goblet squats 3x10, step-downs 2x12\nTher act - 1 unit: lifting a laundry basket from the floor to the dryer x6", {"97110": None, "97530": None}),
+        # a billing line's units ("TE 2u") against an exercise's own duration
+        ("TE: UBE 8 min fwd/back | wall push-ups 2x12 | band rows 2x15\nNMR: tandem walk on a line 4 laps | SLS on foam 3x20s\nBilling: TE 2u, NMR 1u, CP x1", {"97110": None, "97112": None}),
+        # table rows timed one by one under a units line: some rows, not the block
+        ("Exercise | Sets | Notes\nPulleys | 4 min | flex\nWand ER | 2x15 |\nRows | 2x10 | yellow band\nTE 3 units", {"97110": None}),
+        # (guard) a time that can carry the units stays
+        ("Ther ex - 2 units: treadmill 24 min brisk, then leg press 3x10", {"97110": 24}),
+        # work/rest intervals (1'/1') are no time; the block's x12min is
+        ("bike intervals 1'/1' x12min, RPE 13", {"97110": 12}),
+        # a dictated opening sentence that introduces the patient, ages in words; a daily routine reported
+        ("Patient is a sixty-one-year-old man seen for his right shoulder, he manages a hardware store and stocks shelves most days of the week. He reports the shoulder aches after a full shift and that he walks the dog for 30 minutes twice a day.\nTherapeutic exercise fifteen minutes: band rows, external rotation with a towel roll, two sets of fifteen.", {"97110": 15}),
+        # a heading in capitals alone heads its lines (deferred here); a remark in brackets before a block's time
+        ("BALANCE\nDeferred, orthostatic this morning per RN.\nEXERCISE (seated) 12 min\nseated marching 2x20, LAQ 2x10, ankle pumps x30", {"97110": 12}),
+        # an orthosis fabrication header with its bracketed time
+        ("Fabrication (30 min): custom volar resting orthosis, wrist 20 deg ext, MCPs 40 deg flex, strap placement checked\nAROM digits, tendon glides 2x10 - 8 min", {"97760": 30, "97110": 8}),
+        # an export's code with its minutes in brackets
+        ("97110 (14): prone T/Y 2x10, band ER 3x12\n97112 (9): rhythmic stabilisation at 90 flex, Bodyblade 3x20s", {"97110": 14, "97112": 9}),
+        # a pool header with the water temperature before its time
+        ("Pool (92F) x25min: walking forwards/backwards, arm raises with buoyancy 2x15\nLand x10min: table slides 2x12, band rows 2x15", {"97113": 25, "97110": 10}),
+        # dotted leaders after ADL retraining and functional transfers headers
+        ("[x] ADL retraining ........ 20 min\n      grooming at the sink seated, UB dressing with set-up, LB dressing with sock aid\n[x] Functional transfers ........ 10 min\n      bed to chair stand-pivot x3, CGA", {"97535": 20, "97530": 10}),
+        # an orthosis fabricated at the last visit, checked and adjusted today: subsequent management
+        ("Orthosis: hand-based thumb orthosis (fab'd last visit) checked - pressure area at the MP, heated and flared, strap moved; 8 min", {"97763": 8}),
+    ],
+)
+def test_stated_units_caps_headings_bracketed_remarks_and_orthoses_made_before(note, expected):
+    assert _by_code(note) == expected
