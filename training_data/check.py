@@ -206,6 +206,18 @@ VOICES = {
     "chronic_stroke_community_gym",
     "osteogenesis_imperfecta_peds",
     "primary_care_direct_access",
+    "lumbar_fusion_outpatient",
+    "ankle_fracture_orif_outpatient",
+    "peds_acquired_brain_injury_school_reentry",
+    "rotator_cuff_repair_protocol",
+    "trigger_finger_de_quervain_hand",
+    "post_icu_recovery_clinic",
+    "chemo_neuropathy_balance",
+    "facial_palsy_neuromuscular",
+    "juvenile_idiopathic_arthritis",
+    "peds_idiopathic_toe_walking",
+    "cmc_arthritis_hand_orthosis",
+    "transitional_care_unit_shortstay",
 }
 HARD_KINDS = {
     "intent-flip",
