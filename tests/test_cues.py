@@ -180,6 +180,13 @@ def test_group_cues_need_a_group(parse, text, group):
         ("bolt board at waist height, 12 bolts on and off", "functional_task", True),
         ("trialled built-up foam on her pen and fork", "self_care", True),
         ("skirting the radiated field on the L neck", "functional_task", False),  # a radiotherapy field, not a sports field
+        ("scaling practice with a mouth mirror and curette", "posture", False),  # a dental instrument, no postural feedback
+        ("MDE 1-7 standing, max effort, counting aloud", "motor_control", True),  # LSVT BIG's maximal daily exercises
+        ("buttons 4:10 today vs 6:45 at eval", "evaluation", False),  # a comparison with the evaluation, not one today
+        ("taught daily foot checks with a hand mirror", "self_care", True),
+        ("went over the positioning program with the night staff", "self_care", True),
+        ("scanner gun held in L while carrying the tote", "not_performed", False),  # held = holding
+        ("cradling on the move, overhand shots x15", "functional_task", True),  # lacrosse skills
     ],
 )
 def test_cue_scope(parse, text, family, found):
