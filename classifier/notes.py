@@ -36,6 +36,7 @@ _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s
 # a duration that is not the time spent on the intervention: "recovered in 1 min", "rest 2 min"
 _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
+    r"|\s+(?:[6-9]\d|1\d\d|2[0-4]\d)\s*/\s*(?:[3-9]\d|1[0-4]\d)\b"  # "standing 1 min 98/60": when a blood pressure was taken
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
     r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)"
@@ -147,7 +148,7 @@ class Totals:
 
 
 #: a time at which an activity stopped is the time it took ("stopped at 6 min")
-_STOPPED_AT = re.compile(r"\b(?:stopped|terminated|ended|discontinued|halted)\s+(?:at|after)\s*(?:~\s*)?$", re.IGNORECASE)
+_STOPPED_AT = re.compile(r"\b(?:stopped|terminated|ended|discontinued|halted|fatigued|tired|fatigue)\s+(?:at|after)\s*(?:~\s*|about\s+|approx\.?\s+)?$", re.IGNORECASE)
 
 
 def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
@@ -255,6 +256,7 @@ def _header_words(fragment: str) -> str:
 
 
 _HW_CODES = re.compile(r"\(?\b9\d{4}\b\)?|\bG0283\b")
+_HW_APPROX = re.compile(r"\b(?:approx(?:imately)?|about|around|roughly)\b\.?|~", re.IGNORECASE)
 _HW_BOXES = re.compile(r"\[\s*[xX\u2713\u2714 ]?\s*\]")
 _HW_NUMBERS = re.compile(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+")
 _HW_PUNCTUATION = re.compile(r"[\[\]()#:;,|=@~._\u2013\u2014\u2713\u2714]+|(?<![A-Za-z])-+|-+(?![A-Za-z])")
@@ -301,7 +303,7 @@ def header_code(fragment: str) -> str | None:
     codes = _patterns()["code"].findall(fragment)
     if codes:
         return codes[-1]
-    words = _header_words(_without_inner_remark(fragment))
+    words = _header_words(_HW_APPROX.sub(" ", _without_inner_remark(fragment)))
     block_codes = _conf()["block_codes"]
     for name in _block_names_longest_first():
         code = block_codes[name]
@@ -347,7 +349,7 @@ def _is_bare_header(line: str) -> bool:
     if _is_caps_label(stripped) or _is_caps_name(stripped):
         return True
     pats = _patterns()
-    words = _header_words(stripped)
+    words = _header_words(_HW_APPROX.sub(" ", stripped))  # "Re-assessment (approx 20 min):"
     return bool(words) and bool(pats["block_name"].match(words)) and (line.rstrip().endswith(":") or bool(minutes_in(line)) or bool(pats["code"].search(line)))
 
 
@@ -583,6 +585,8 @@ def _is_units_only(line: str) -> bool:
 
 
 _UNIT_COUNT = re.compile(r"\s*[:=\-]?\s*(?:x\s*)?(\d{1,2})\s*(?:u|units?)\.?$", re.IGNORECASE)
+_UNITS_LABEL = re.compile(r"\s*(?:billed\s+)?units?\s*(?:billed\s*)?[:\-]\s*", re.IGNORECASE)
+_LABELLED_UNIT_COUNT = re.compile(r"\s*[:=\-]?\s*(?:x\s*)?(\d{1,2})\s*(?:u|units?)?\.?$", re.IGNORECASE)
 _SERVICE_COUNT = re.compile(r"\s*(?:x\s*)?\d{1,2}$", re.IGNORECASE)
 
 
@@ -590,11 +594,12 @@ def _units_tally(line: str) -> dict[str, int] | None:
     """Codes or block names each with a unit count, and nothing else ("TE 3 units, NMR 1 unit",
     "TE 2u, NMR 1u, HP x1"): ``{code: units}`` (a service counted without units is let be)."""
     out: dict[str, int] = {}
-    for part in re.split(r"[,;|]", line):
+    label = _UNITS_LABEL.match(line)  # "Units: TE 2, NMR 1, GT 1": bare numbers are units
+    for part in re.split(r"[,;|]", line[label.end() :] if label else line):
         part = part.strip(" .")
         if not part:
             continue
-        m = _UNIT_COUNT.search(part)
+        m = (_UNIT_COUNT if label is None else _LABELLED_UNIT_COUNT).search(part)
         if m is None and _SERVICE_COUNT.search(part) and re.search(r"x\s*\d{1,2}$", part, re.IGNORECASE):
             continue  # "HP x1": a service counted, not in units
         name = (part[: m.start()] if m else part).strip(" -:")
@@ -919,6 +924,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             continue
         charges = False
         continuation = text[la : la + 1] in _CONTINUATION
+        if sticky and ctx != "performed" and _AFTER_EVALUATION.match(line):
+            ctx, sticky = "performed", False  # "Goals: ..." then "After re-eval: AAROM started - ... 18 min": today's treatment
         if ctx != "performed" and not sticky and not (continuation and not text[la : la + 1].isdigit()):
             ctx = "performed"
         elif ctx == "historical" and continuation and _is_timed_block_line(line):
@@ -1251,6 +1258,8 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
         return total, False  # "... about twenty five minutes of exercise total", "total 20 min"
     if _LABEL_END.match(line, mins[0][1]):
         return mins[0][2], False  # a label closed by its time: "Seated ther ex in chair (12 minutes): ..."
+    if _DASH_AFTER.match(line, mins[0][1]) and header_code(_NAME_FILLER.sub(" ", line[: mins[0][0]]).strip()) is not None:
+        return mins[0][2], False  # a block named and timed, then its details: "Then ther ex for 18 minutes - wand AAROM ..., UBE 4 min."
     for m0, _m1, v in reversed(mins):
         if _EQUALS_BEFORE.search(line, max(0, m0 - 4), m0):
             return v, False  # a sum worked out: "intervals 2' on / 1' rest x4 = 12 min, SpO2 88%"
@@ -1328,6 +1337,8 @@ def _stated_total(line: str, mins: list[tuple[int, int, int]]) -> int | None:
 
 _DASH_BEFORE = re.compile(r"\s[-\u2013\u2014]\s*$")
 _LABEL_END = re.compile(r"\s*\)?\s*:(?!\d)")
+_DASH_AFTER = re.compile(r"\s*[-\u2013\u2014]+\s")
+_NAME_FILLER = re.compile(r"^\W*(?:then|and|next|first|finally|last|did)\b|\b(?:for|x|about|approx\.?|approximately|~|of)\s*$", re.IGNORECASE)
 _CODE_THEN_MINUTES = re.compile(r"\s*\(?(?:9\d{4}|G0283)\)?\s*\((\d{1,3})\)?\s*$")
 _BARE_MINUTES = re.compile(r"(?:\s|(?<![\dx])x)(\d{1,2})\s*$", re.IGNORECASE)
 _ZERO_MINUTES = re.compile(r"(?<![\d:.])0\s*(?:minutes|minute|mins|min)\b|(?<![\d:.])0\s*'", re.IGNORECASE)
@@ -1364,6 +1375,13 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         # the line states its own total ("putty 3', pinch clips x20 - 7' total"): one item
         return [Segment(a, b, total, _units(line))]
     one_closing_time = bool(_PAREN_CLOSE.search(line)) and len(_PAREN_MINUTES.findall(line)) == 1
+    tail = line[mins[-1][1] :].strip(" .;,)]~") if mins else ""
+    closed = not tail or header_code(tail) is not None  # "... - 24 min TE.": one time closes all of the line
+    then_parts = _then_chunks(line, mins, doses=False) if len(mins) >= 2 and len(line) <= 200 and not closed else []
+    if then_parts:
+        # "Started w/ joint mobs ... for about 8 minutes for wrist ext, then strengthening for 12
+        # minutes (...)": activities joined by "then", each with its time
+        return [s for c0, c1, _v in then_parts for s in _line_segments(text, *_strip(text, a + c0, a + c1)) if s.end > s.start]
     sentences = _sentences(line) if len(mins) >= 2 else []
     if len(sentences) >= 2 and len(sentences) == len(mins) and all(_ends_with_time(line[s0:s1].rstrip(" .")) for s0, s1 in sentences):
         # sentences each closed by their own time: "scar mob w/ lotion, then gel sheet fitted,
@@ -1394,7 +1412,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     if len(line) > 200 and len(mins) >= 2 and not one_closing_time and not _LEADING_CLOCK.match(line):
         # (a clock range opening the line times all of it: "3:30-3:48 HEP instruction: ...
         # prone on elbows reaching for puzzle pieces 2 min, curl-ups 2x8 ...")
-        chunks = _narrative_chunks(line, mins)
+        chunks = _then_chunks(line, mins) or _narrative_chunks(line, mins)
         if len(chunks) >= 2:
             return [Segment(a + c0, a + c1, v) for c0, c1, v in chunks]
     sentences = sentences or _sentences(line)
@@ -1423,6 +1441,37 @@ _LEADING_CLOCK = re.compile(rf"[\s\-*\u2022]*{_CLOCK_RANGE}\b")
 _BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
 _BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;]|\s(?:and\s+)?then\b")
+
+
+_THEN = re.compile(r",?\s*\b(?:and\s+)?then\b|\bfollowed\s+by\b", re.IGNORECASE)
+_INCLUDING = re.compile(r"\s*(?:incl\.?|including|consisting\s+of|made\s+up\s+of)\b", re.IGNORECASE)
+
+
+def _then_chunks(line: str, mins: list[tuple[int, int, int]], doses: bool = True) -> list[tuple[int, int, int]]:
+    """A narrative whose activities are joined by "then", each naming its time before its
+    details ("... then strengthening for 15 min incl wrist curls 3x12, rice bucket digging
+    2 min, ..., then worked on his job tasks 17 min so he can ..."): each part from one "then"
+    to the next is an activity, and a time its details list after "incl" is a dose inside it.
+    Used only when every part holds a time, and (with ``doses``) some part more than one (else
+    the times of a long paragraph close their activities, ``_narrative_chunks``).
+    ``(start, end, minutes)`` per activity."""
+    bounds = [0] + [m.start() for m in _THEN.finditer(line)] + [len(line)]
+    parts = [(x, y) for x, y in zip(bounds, bounds[1:]) if line[x:y].strip(" ,.;")]
+    if len(parts) < 2:
+        return []
+    out = []
+    several = False
+    for x, y in parts:
+        inside = [(m0, v) for m0, _m1, v in mins if x <= m0 < y]
+        if not inside:
+            return []
+        several = several or len(inside) > 1
+        first_at, first = inside[0]
+        if len(inside) > 1 and not _INCLUDING.search(line, x, inside[1][0]):
+            return []  # (two times of one part without "incl" between: not this shape)
+        lead = len(line[x:y]) - len(line[x:y].lstrip(" ,.;"))
+        out.append((x + lead, y, first))
+    return out if several or not doses else []
 
 
 def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -1599,11 +1648,18 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         # overrides - "Brace fit / training 15 min: ... migration check after 20 squats",
         # "Showering 22 min: slide board to tub bench ..." - a header's CPT number is often
         # copied wrong, and a neighbouring header is no reason on its own)
-        family = _HEADER_FAMILY.get(seg.header_code or "")
-        overridable = s.code not in THREE or (seg.header_code in ("97116", "97760", "97535") and not _patterns()["code"].search(text[seg.start : seg.end][:60]))
+        # (a line listed under a manual therapy header, "Manual:" over "MWM lat glide ... STM flexor
+        # mass - 9 min", is read the same way: hands-on techniques name their service, where a
+        # walking word under "Gait:" may only be exercise for endurance)
+        block_code = seg.block.header_code if seg.header_code is None and seg.block is not None and seg.block is not seg else None
+        head = seg.block if block_code == "97140" else None
+        head_code = seg.header_code or (head.header_code if head is not None else None)
+        head_text = text[seg.start : seg.end][:60] if head is None else text[head.start : head.end]
+        family = _HEADER_FAMILY.get(head_code or "")
+        overridable = s.code not in THREE or (head_code in ("97116", "97760", "97535", "97140") and not _patterns()["code"].search(head_text))
         one_on_one = family == "group" and bool(_ONE_ON_ONE.search(seg_text))  # "Individual after group 10:45-10:57:"
-        if family and overridable and not one_on_one and seg.code != seg.header_code and any(e.family == family and e.context == "performed" for e in s.evidence):
-            seg.code = seg.header_code
+        if family and overridable and not one_on_one and seg.code != head_code and any(e.family == family and e.context == "performed" for e in s.evidence):
+            seg.code = head_code
         elif seg.header_code in _HEADER_DECIDES:
             seg.code = seg.header_code
         elif seg.block is not None and seg.block.header_code in _HEADER_DECIDES:
@@ -1709,9 +1765,10 @@ def _untimed_run_of(code: str, kept: list[Segment]) -> bool:
 
 
 _NOT_A_GROUP = frozenset({"group"})
+_AFTER_EVALUATION = re.compile(r"(?:tx|treatment|rx)?\s*(?:after|post|following)\s+(?:the\s+)?(?:re-?eval(?:uation)?|re-?assessment|eval(?:uation)?)\s*[:\-]", re.IGNORECASE)
 _NEXT_TO_EVALUATION = re.compile(r"\b(?:after|post|following|before|prior\s+to|then|w/o|without)\s*(?:the\s+)?$", re.IGNORECASE)
 _EVALUATION_TIME = re.compile(
-    r"\b(re-?eval(?:uation)?|eval(?:uation)?|re-?assessment)\b[^.;\n\d]{0,25}?(\d{1,3})\s*(?:minutes|mins?)\b", re.IGNORECASE
+    r"\b(re-?eval(?:uation)?|eval(?:uation)?|re-?assessment)\b[^.;\n\d]{0,40}?(\d{1,3})\s*(?:minutes|mins?)\b", re.IGNORECASE
 )
 #: a note about an upper-limb prosthesis, and an item training its control
 _UPPER_LIMB_PROSTHESIS = re.compile(
@@ -1983,7 +2040,7 @@ _ON_LAND = re.compile(r"\b(?:dry\s+)?land\b|\bout\s+of\s+(?:the\s+)?(?:pool|wate
 _HELPERS = re.compile(r"\b(?:A|assist|asst|dep|dependent|max|mod|min|total)\s*(?:of\s*)?x\s*[1-3]\b(?!\s*\d)", re.IGNORECASE)
 _EVALUATION_TITLE = re.compile(r"(?i:\b(?:initial\s+|re-?)?eval(?:uation)?\b|\bre-?assessment\b|\binitial\s+assessment\b)|\bIE\b")
 _NOT_AN_EVALUATION_TITLE = re.compile(
-    r"\b(?:progress|daily|treatment|tx|capacity|performance|fce|driving\s+rehab|due|next|scheduled|pending|planned|to\s+follow)\b", re.IGNORECASE
+    r"\b(?:progress(?!\s+re-?eval)|daily|treatment|tx|capacity|performance|fce|driving\s+rehab|due|next|scheduled|pending|planned|to\s+follow)\b", re.IGNORECASE
 )
 
 
@@ -1996,7 +2053,9 @@ def _titled_evaluation(text: str) -> tuple[int, int, str] | None:
     b = text.find("\n", a)
     b = len(text) if b < 0 else b
     line = text[a:b]
-    m = _EVALUATION_TITLE.search(line) if len(line) <= 100 else None
+    # (a long first line that goes on to the patient's story is titled by its opening words:
+    # "PT PROGRESS RE-EVALUATION (q 90 days) - 12 yo F, SMA type 3, ...")
+    m = _EVALUATION_TITLE.search(line if len(line) <= 100 else line[:50])
     if m is None or _NOT_AN_EVALUATION_TITLE.search(line) or minutes_in(line):
         return None
     word = m.group(0).lower()
@@ -2068,6 +2127,10 @@ def _evaluation_title(segs: list[Segment], found: tuple[int, int, str] | None) -
     """A note titled as an evaluation (``found``, from ``_titled_evaluation``) whose lines name
     none documents one: the title is its line item (untimed unless the note states the
     evaluation's time)."""
+    if found is not None and found[2] not in _EVALUATION_RANGES:
+        for g in segs:
+            if g.code in _EVALUATION_RANGES:
+                g.code = found[2]  # "Tests and measures (25 min): GMFM-66 ..." under "PT PROGRESS RE-EVALUATION": the re-evaluation
     if found is None or any(g.code in _EVALUATION_CODES for g in segs):
         return segs
     title = Segment(found[0], found[1])

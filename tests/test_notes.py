@@ -1204,3 +1204,36 @@ def test_a_long_line_opened_by_today_is_the_work_not_a_lead_in():
 )
 def test_stated_units_caps_headings_bracketed_remarks_and_orthoses_made_before(note, expected):
     assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # activities joined by 'then', each naming its time first; a time after 'incl' is a dose inside the block
+        ("Started w/ US 1 MHz to the lateral elbow x 5 min, then forearm strengthening for 14 min incl wrist curls 3x12, putty twisting 2 min, hammer pronation 3x10 and a towel wring, then practised his job tasks 16 min so he can go back to the shop: torque board at shoulder height, carrying a 20 lb case 40 ft x3.", {"97035": 5, "97110": 14, "97530": 16}),
+        # a shorter line of two activities joined by 'then', each with its time
+        ("Began with joint mobs to the radiocarpal jt for about 7 minutes, then strengthening for 11 minutes (wrist ext 2# 2x15, band supination 2x15).", {"97140": 7, "97110": 11}),
+        # (guard) one time closing the whole line covers the activity before 'then' as well
+        ("started on the bike 5 min then hip work: bridges 2x12, clams 2x15, side-lying abduction 2x10 - 20 min TE.", {"97110": 20}),
+        # an evaluation's time a few words after its name
+        ("Re-evaluation completed today, roughly 20 minutes, including wrist extension 58 degrees, flexion 50, supination 75, grip 41 lb vs 68 lb.\nAfterwards strengthening 12 min: wrist curls 2x15, putty pinch.", {"97164": 20, "97110": 12}),
+        # treatment after the re-evaluation, below the goals
+        ("PT Re-evaluation\nGoals:\n STG 1 AROM flex 120 - met\n STG 2 dress without help - partly met\nAfter re-eval: pulleys 3 min, wand flexion 2x10, table slides 2x10, isometrics 10x5s. 16 min", {"97164": None, "97110": 16}),
+        # a units line labelled 'Units:' with bare numbers, against one row's duration
+        ("Bike 8 min L4\nLeg press | 3x12 | 80 lb\nHeel raises | 3x15 | BW\nSLS on foam | 3x30s | sway\nUnits: TE 2, NMR 1", {"97110": None, "97112": None}),
+        # a blood pressure taken at a time, a late arrival, and fatigue after a time that is the activity's length
+        ("Arrived 10 min late; standing 3 min 102/64, no dizziness.\nTherapy ball sitting with lateral tilts for trunk righting 3x10, fatigued after ~9 min.", {"97112": 9}),
+        # a manual therapy header over a line of hands-on techniques
+        ("Manual:\nMWM lateral glide with resisted wrist flexion 3x10, pain 4 -> 1/10 during; STM flexor-pronator mass - 9 min\nTher ex:\nIsometric wrist extension 5 x 45 s, eccentric wrist extension 2# 3x15 - 12 min", {"97140": 9, "97110": 12}),
+        # a long first line titled as a progress re-evaluation; its tests block is the re-evaluation
+        ("PT PROGRESS RE-EVALUATION (q 60 days) - 10 yo M, spastic diplegia, walks with loftstrand crutches at school, power chair for distances\nTests and measures (25 min): GMFM-66 68.2 (prev 66.9), 6MWT 212 m, hip abd 3/5 B\nGait training (15 min): stairs with rail and one crutch, 2 flights, CGA", {"97164": 25, "97116": 15}),
+        # a block named and timed, then a dash and its details, one of them timed too
+        ("Then ther ex for 16 minutes - wand ER 2x10, rows yellow band 3x15, scapular setting, UBE 5 min.", {"97110": 16}),
+        # 'approx' in a header's bracketed time
+        ("Re-assessment (approx 20 min):\n  AKPS 70 -> 84/100\n  Step-down test: good L and R\n  Hip abd HHD L 17.9 kg (was 14.1)\n  Deep squat hold tolerance 45s -> 2 min, pain 1/10\nTreatment:\n  Ther ex 15 min - goblet squats 3x10, split squats 3x8", {"97164": 20, "97110": 15}),
+        # a table's header row aligned with spaces
+        ("Exercise          Sets/Reps    Load     Comment\nLeg press         3x12         60#      no pain\nClams             3x20         green\nSLS foam          3x30s        -        EC last set\nTE 2 units / NMR 1 unit", {"97110": None, "97112": None}),
+    ],
+)
+def test_then_joined_activities_units_labels_evaluation_titles_and_manual_headers(note, expected):
+    assert _by_code(note) == expected
