@@ -1376,7 +1376,8 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         return [Segment(a, b, total, _units(line))]
     one_closing_time = bool(_PAREN_CLOSE.search(line)) and len(_PAREN_MINUTES.findall(line)) == 1
     tail = line[mins[-1][1] :].strip(" .;,)]~") if mins else ""
-    closed = not tail or header_code(tail) is not None  # "... - 24 min TE.": one time closes all of the line
+    # "... - 24 min TE.": one time set off at the end closes all of the line
+    closed = bool(mins) and (bool(tail) and header_code(tail) is not None or not tail and bool(_DASH_BEFORE.search(line, max(0, mins[-1][0] - 4), mins[-1][0])))
     then_parts = _then_chunks(line, mins, doses=False) if len(mins) >= 2 and len(line) <= 200 and not closed else []
     if then_parts:
         # "Started w/ joint mobs ... for about 8 minutes for wrist ext, then strengthening for 12

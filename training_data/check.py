@@ -218,6 +218,18 @@ VOICES = {
     "peds_idiopathic_toe_walking",
     "cmc_arthritis_hand_orthosis",
     "transitional_care_unit_shortstay",
+    "distal_radius_fracture_ot",
+    "achilles_rupture_rehab",
+    "cervical_radiculopathy_traction",
+    "selective_dorsal_rhizotomy_peds",
+    "homeless_shelter_outreach",
+    "lsvt_big_parkinson",
+    "meniscus_repair_protocol",
+    "lateral_epicondylalgia_laborer",
+    "spinal_muscular_atrophy_peds",
+    "patellofemoral_pain_adolescent",
+    "knee_arthrofibrosis_post_mua",
+    "shoulder_instability_athlete",
 }
 HARD_KINDS = {
     "intent-flip",
