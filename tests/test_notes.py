@@ -1213,6 +1213,8 @@ def test_stated_units_caps_headings_bracketed_remarks_and_orthoses_made_before(n
         ("Started w/ US 1 MHz to the lateral elbow x 5 min, then forearm strengthening for 14 min incl wrist curls 3x12, putty twisting 2 min, hammer pronation 3x10 and a towel wring, then practised his job tasks 16 min so he can go back to the shop: torque board at shoulder height, carrying a 20 lb case 40 ft x3.", {"97035": 5, "97110": 14, "97530": 16}),
         # a shorter line of two activities joined by 'then', each with its time
         ("Began with joint mobs to the radiocarpal jt for about 7 minutes, then strengthening for 11 minutes (wrist ext 2# 2x15, band supination 2x15).", {"97140": 7, "97110": 11}),
+        # two timed activities of one code joined by 'then', the second timed at the line's end
+        ("Pulleys flex/abd x5min, then table slides + supine wand AAROM flex 2x10 x9min", {"97110": 14}),
         # (guard) one time closing the whole line covers the activity before 'then' as well
         ("started on the bike 5 min then hip work: bridges 2x12, clams 2x15, side-lying abduction 2x10 - 20 min TE.", {"97110": 20}),
         # an evaluation's time a few words after its name
