@@ -87,9 +87,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     words = rf"(?:{tens})[- ](?:{units})|{single}"
     names = "|".join(sorted((re.escape(n) for n in conf["block_names"] + conf["session_names"]), key=len, reverse=True))
     measures = "|".join(sorted((re.escape(n) for n in conf["outcome_measures"]), key=len, reverse=True))
+    # every form of a time opens with a digit, a number word, "time"/"min" or "in": a lookahead
+    # for those characters lets the engine skip other positions without trying each form
+    starts = "".join(sorted({w[0].lower() for w in nums} | {"t", "m", "i"}))
     return {
         "minutes": re.compile(
-            rf"(?:(?<![\d:.])(?P<hr>[1-3])\s*(?:hrs?|hours?)\.?\s*(?:and\s+)?(?P<hrm>\d{{1,2}})\s*{_MIN_WORD}"
+            rf"(?=[\d{starts}])(?:(?<![\d:.])(?P<hr>[1-3])\s*(?:hrs?|hours?)\.?\s*(?:and\s+)?(?P<hrm>\d{{1,2}})\s*{_MIN_WORD}"
             rf"|(?<![\d:.])(?P<n>\d{{1,3}})(?:-\d{{1,3}})?\s*{_MIN_WORD}"
             rf"|(?<![\w.])(?P<w>{words})\s+{_MIN_WORD}"
             rf"|(?<![\d:./])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)(?!\s*/\s*\d)"  # (not "1'/1'" work/rest intervals)
@@ -305,9 +308,10 @@ def header_code(fragment: str) -> str | None:
         return codes[-1]
     words = _header_words(_HW_APPROX.sub(" ", _without_inner_remark(fragment)))
     block_codes = _conf()["block_codes"]
-    for name in _block_names_longest_first():
-        code = block_codes[name]
-        if words == name or (words.endswith(" " + name) and code not in _EVALUATIONS):
+    tokens = words.split(" ")
+    for k in range(len(tokens)):  # the longest block name the words end with, whole words only
+        code = block_codes.get(" ".join(tokens[k:]))
+        if code is not None and (k == 0 or code not in _EVALUATIONS):
             return code  # (an evaluation only by its own name: "Treatment after re-eval 15 min:" is not one)
     return None
 
