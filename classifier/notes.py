@@ -60,7 +60,8 @@ _NOT_SPENT = re.compile(
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+"
-    r"|(?<![<>\d=\-])[<>]\s*|\b(?:under|less\s+than)\s+)$",
+    r"|(?<![<>\d=\-])[<>]\s*|\b(?:under|less\s+than)\s+"
+    r"|\b(?:start(?:ing)?\s+with|begin(?:ning)?\s+with|build(?:ing)?\s+up\s+to|increas(?:e|ing)\s+(?:it\s+)?to|progress(?:ing)?\s+to|add(?:ing)?)\s+(?:another\s+|an?\s+extra\s+)?)$",  # a wear or walking schedule
     re.IGNORECASE,
 )
 
@@ -260,11 +261,18 @@ def _header_words(fragment: str) -> str:
 
 _HW_CODES = re.compile(r"\(?\b9\d{4}\b\)?|\bG0283\b")
 _HW_APPROX = re.compile(r"\b(?:approx(?:imately)?|about|around|roughly)\b\.?|~", re.IGNORECASE)
-_HW_BOXES = re.compile(r"\[\s*[xX\u2713\u2714 ]?\s*\]")
+_HW_BOXES = re.compile(r"\[\s*[xX\u2713\u2714 ]?\s*\]|[\u2610\u2611\u2612]")  # (and ballot boxes: "\u2611 97110 Therapeutic Exercise")
 _HW_NUMBERS = re.compile(r"(?<![A-Za-z])[xX](?![A-Za-z])|\d+")
 _HW_PUNCTUATION = re.compile(r"[\[\]()#:;,|=@~._\u2013\u2014\u2713\u2714]+|(?<![A-Za-z])-+|-+(?![A-Za-z])")
 _HW_SLASH = re.compile(r"\s*/\s*")
 _CONTINUED = re.compile(r"\s+(?:cont(?:inued|'d|d)?|ctd)\.?$")
+
+
+def _named_in_words(line: str, code: str | None) -> bool:
+    """The header opening ``line`` names ``code`` in words as well as by number ("[X] 97116
+    Gait training 12 min - ...")."""
+    head = _header_prefix(line)
+    return head is not None and header_code(_HW_CODES.sub(" ", head[1])) == code
 
 
 def _header_prefix(line: str) -> tuple[int, str] | None:
@@ -376,7 +384,7 @@ def _is_caps_label(line: str, fewest: int = 2) -> bool:
 
 
 _CODE_TOTAL = re.compile(
-    r"^\s*(?:(?:total\s+(?P<a>[a-z][\w /&-]*?)|(?P<b>[a-z][\w /&-]*?)\s+total)(?:\s+(?:time|minutes|mins|min))?"
+    r"^\s*(?:(?:(?:sub-?)?total\s+(?P<a>[a-z][\w /&-]*?)|(?P<b>[a-z][\w /&-]*?)\s+(?:sub-?)?total)(?:\s+(?:time|minutes|mins|min))?"
     r"\s*[:=\-]?\s*(?P<n>\d{1,3})\s*(?:minutes|mins|min|')?"
     r"|total(?:\s+time)?\s*[:=]?\s*(?P<m>\d{1,3})\s*(?:minutes|mins|min|')\s*(?:of\s+)?(?P<c>[a-z][\w /&-]*?))\.?\s*$",
     re.IGNORECASE,
@@ -1260,6 +1268,9 @@ def _block_minutes(line: str, prefix: str | None = None) -> tuple[int | None, bo
     total = _stated_total(line, mins)
     if total is not None:
         return total, False  # "... about twenty five minutes of exercise total", "total 20 min"
+    for m0, _m1, v in mins:
+        if _TOOK_BEFORE.search(line, max(0, m0 - 24), m0):
+            return v, False  # "... start with thirty minutes a day. That took about fifteen minutes."
     if _LABEL_END.match(line, mins[0][1]):
         return mins[0][2], False  # a label closed by its time: "Seated ther ex in chair (12 minutes): ..."
     if _DASH_AFTER.match(line, mins[0][1]) and header_code(_NAME_FILLER.sub(" ", line[: mins[0][0]]).strip()) is not None:
@@ -1341,6 +1352,7 @@ def _stated_total(line: str, mins: list[tuple[int, int, int]]) -> int | None:
 
 _DASH_BEFORE = re.compile(r"\s[-\u2013\u2014]\s*$")
 _LABEL_END = re.compile(r"\s*\)?\s*:(?!\d)")
+_TOOK_BEFORE = re.compile(r"\b(?:that|this|which|it|all)\s+(?:took|lasted)\s+(?:us\s+)?(?:about\s+|approx\.?\s+|approximately\s+|roughly\s+|~\s*)?$", re.IGNORECASE)
 _DASH_AFTER = re.compile(r"\s*[-\u2013\u2014]+\s")
 _NAME_FILLER = re.compile(r"^\W*(?:then|and|next|first|finally|last|did)\b|\b(?:for|x|about|approx\.?|approximately|~|of)\s*$", re.IGNORECASE)
 _CODE_THEN_MINUTES = re.compile(r"\s*\(?(?:9\d{4}|G0283)\)?\s*\((\d{1,3})\)?\s*$")
@@ -1661,7 +1673,7 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         head_code = seg.header_code or (head.header_code if head is not None else None)
         head_text = text[seg.start : seg.end][:60] if head is None else text[head.start : head.end]
         family = _HEADER_FAMILY.get(head_code or "")
-        overridable = s.code not in THREE or (head_code in ("97116", "97760", "97535", "97140") and not _patterns()["code"].search(head_text))
+        overridable = s.code not in THREE or (head_code in ("97116", "97760", "97535", "97140", "97542") and (not _patterns()["code"].search(head_text) or _named_in_words(head_text, head_code)))
         one_on_one = family == "group" and bool(_ONE_ON_ONE.search(seg_text))  # "Individual after group 10:45-10:57:"
         if family and overridable and not one_on_one and seg.code != head_code and any(e.family == family and e.context == "performed" for e in s.evidence):
             seg.code = head_code
@@ -1770,7 +1782,7 @@ def _untimed_run_of(code: str, kept: list[Segment]) -> bool:
 
 
 _NOT_A_GROUP = frozenset({"group"})
-_AFTER_EVALUATION = re.compile(r"(?:tx|treatment|rx)?\s*(?:after|post|following)\s+(?:the\s+)?(?:re-?eval(?:uation)?|re-?assessment|eval(?:uation)?)\s*[:\-]", re.IGNORECASE)
+_AFTER_EVALUATION = re.compile(r"(?:tx|treatment|rx)?\s*(?:after|post|following)\s+(?:the\s+)?(?:re-?eval(?:uation)?|re-?assessment|eval(?:uation)?)\s*(?:\([^()\n]{0,20}\))?\s*[:\-]", re.IGNORECASE)
 _NEXT_TO_EVALUATION = re.compile(r"\b(?:after|post|following|before|prior\s+to|then|w/o|without)\s*(?:the\s+)?$", re.IGNORECASE)
 _EVALUATION_TIME = re.compile(
     r"\b(re-?eval(?:uation)?|eval(?:uation)?|re-?assessment)\b[^.;\n\d]{0,40}?(\d{1,3})\s*(?:minutes|mins?)\b", re.IGNORECASE
@@ -1861,7 +1873,7 @@ def _code_groups() -> dict[str, frozenset[str]]:
     return {c: frozenset(g) for g in _conf()["code_groups"] for c in g}
 
 
-_HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group", "97760": "orthotic"}
+_HEADER_FAMILY = {"97116": "gait", "97140": "manual", "97535": "self_care", "97150": "group", "97760": "orthotic", "97542": "wheelchair"}
 #: headers that code their block whatever it lists: anything done in a pool is aquatic therapy,
 #: and the tests and measures under an evaluation header are the evaluation
 _EVALUATIONS = frozenset({"97161-97163", "97164", "97165-97167", "97168"})
@@ -2045,7 +2057,7 @@ _ON_LAND = re.compile(r"\b(?:dry\s+)?land\b|\bout\s+of\s+(?:the\s+)?(?:pool|wate
 _HELPERS = re.compile(r"\b(?:A|assist|asst|dep|dependent|max|mod|min|total)\s*(?:of\s*)?x\s*[1-3]\b(?!\s*\d)", re.IGNORECASE)
 _EVALUATION_TITLE = re.compile(r"(?i:\b(?:initial\s+|re-?)?eval(?:uation)?\b|\bre-?assessment\b|\binitial\s+assessment\b)|\bIE\b")
 _NOT_AN_EVALUATION_TITLE = re.compile(
-    r"\b(?:progress(?!\s+re-?eval)|daily|treatment|tx|capacity|performance|fce|driving\s+rehab|due|next|scheduled|pending|planned|to\s+follow)\b", re.IGNORECASE
+    r"\b(?:progress(?!\s+(?:note\s*/\s*)?re-?eval)|daily|treatment|tx|capacity|performance|fce|driving\s+rehab|due|next|scheduled|pending|planned|to\s+follow)\b", re.IGNORECASE
 )
 
 
@@ -2126,6 +2138,49 @@ def _test_battery(text: str, segs: list[Segment]) -> None:
         if g.minutes is not None and g.code in THREE and _TESTING_LINE.match(text[g.start : g.end]):
             g.code = "97750"
             return
+
+
+#: a note that is a job screen: "POST-OFFER FUNCTIONAL SCREEN - REPORT", "Applicant seen for post-offer functional screen"
+_SCREEN_TITLE = re.compile(
+    r"\b(?:post[- ]?offer|pre[- ]?employment|pre[- ]?placement|fit(?:ness)?[- ]for[- ]duty)\s+(?:functional\s+|physical\s+)?(?:screen(?:ing)?|test(?:ing)?)\b|\bfunctional\s+screen\b",
+    re.IGNORECASE,
+)
+#: how long the screen took: "Screen start 0812 end 0902", "Start 1:05 PM / Finish 2:10 PM", "Screen took approx 35 min"
+_SCREEN_SPAN = re.compile(
+    r"\b(?:start(?:ed)?|began|begin)\s*[:@]?\s*(\d{1,2}):?(\d{2})\s*(?:[ap]\.?m\.?)?\s*[,/;|\-\u2013]*\s*(?:end(?:ed)?|finish(?:ed)?|stop(?:ped)?|done)\s*[:@]?\s*(\d{1,2}):?(\d{2})",
+    re.IGNORECASE,
+)
+_SCREEN_TOOK = re.compile(r"\b(?:screen(?:ing)?|test(?:ing)?)\s+(?:took|lasted|time)\s*[:=]?\s*(?:approx\.?\s*|about\s+|~\s*)?(\d{1,3})\s*(?:minutes|mins?)\b", re.IGNORECASE)
+
+
+def _screen(text: str, segs: list[Segment], totals: Totals) -> list[Segment]:
+    """A note that documents a post-offer or fitness-for-duty screen (named in its first two
+    lines) is one physical performance test: its lifting, carrying and tolerance items are the
+    test (97750), timed by the screen's span or stated length, else by the visit's; what the
+    applicant asked in passing ("asked about a wrist brace") is no service."""
+    head = "\n".join(text.lstrip().split("\n", 2)[:2])
+    if not _SCREEN_TITLE.search(head):
+        return segs
+    tested = [g for g in segs if g.code in THREE or g.code == "97750"]
+    if not tested:
+        return segs
+    stated = next((g for g in tested if g.code == "97750" and g.minutes is not None), None)
+    minutes: int | None = stated.minutes if stated is not None else None  # "Physical performance test (97750)   Time: 45 min"
+    span = _SCREEN_SPAN.search(text)
+    took = _SCREEN_TOOK.search(text)
+    if minutes is not None:
+        pass
+    elif span is not None:
+        a = int(span.group(1)) * 60 + int(span.group(2))
+        b = int(span.group(3)) * 60 + int(span.group(4))
+        minutes = b - a if b > a else b + 12 * 60 - a
+    elif took is not None:
+        minutes = int(took.group(1))
+    else:
+        minutes = totals.treatment
+    test = stated or tested[0]
+    test.code, test.minutes, test.weak_minutes = "97750", minutes if minutes and 0 < minutes <= 240 else None, False
+    return [g for g in segs if g is test or (g not in tested and g.minutes is not None)]
 
 
 def _evaluation_title(segs: list[Segment], found: tuple[int, int, str] | None) -> list[Segment]:
@@ -2385,6 +2440,7 @@ def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> N
     _time_the_evaluation(text, segs)
     _time_the_test(text, segs)
     _test_battery(text, segs)
+    segs = _screen(text, segs, totals)
     segs = _drop_eval_findings(text, segs, totals, titled=title is not None)
     segs = _in_the_pool(text, segs)
     _in_a_set_session(text, segs, totals)

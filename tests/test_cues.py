@@ -187,6 +187,8 @@ def test_group_cues_need_a_group(parse, text, group):
         ("went over the positioning program with the night staff", "self_care", True),
         ("scanner gun held in L while carrying the tote", "not_performed", False),  # held = holding
         ("cradling on the move, overhand shots x15", "functional_task", True),  # lacrosse skills
+        ("raised the transport chair's footrests and added a headrest", "wheelchair", True),
+        ("reviewed her energy envelope and the push-crash pattern", "self_care", True),
     ],
 )
 def test_cue_scope(parse, text, family, found):

@@ -1239,3 +1239,28 @@ def test_stated_units_caps_headings_bracketed_remarks_and_orthoses_made_before(n
 )
 def test_then_joined_activities_units_labels_evaluation_titles_and_manual_headers(note, expected):
     assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a post-offer screen is one physical performance test, timed by its start and end
+        ("POST-OFFER FUNCTIONAL SCREEN\nApplicant: 31M   Position: stocker (lift 50 lb occasional)\nScreen start 0905 end 0950\n  Floor to waist lift 55 lb x4 ......... PASS\n  Carry 40 lb 50 ft ..................... PASS\n  Crouch tolerance 3 min ................ PASS\nConclusion: meets the demands of the job.", {"97750": 45}),
+        # arrowed subtotal lines under a table's exercise rows
+        ("EXERCISE | SETS | LOAD | TIME\nBike | - | L3 | 5'\nCalf raises | 3x15 | BW |\nToe yoga | 2x10 | - |\n  -> TE subtotal 18'\nSLS foam | 3x30s | - |\n  -> NMR subtotal 9'", {"97110": 18, "97112": 9}),
+        # a header that names its code by number and in words overrides the content's reading
+        ("[X] 97116 Gait training  12 min  - push toy walking 30 ft x4 w/ min A at trunk, hand-held walking 15 ft\n[X] 97110 Therapeutic exercise  10 min  - bridges 2x10, clamshells 2x15, heel raises 2x15", {"97116": 12, "97110": 10}),
+        # 'that took about N minutes' times its paragraph; a wear schedule's times are none
+        ("A soft cervical collar was fitted today, trimmed at the jaw line, and mom was shown how to put it on; start with thirty minutes and add thirty minutes a day. That took about fifteen minutes.\nThen ten minutes of stretching of the left SCM, gentle holds.", {"97760": 15, "97110": 10}),
+        # a ballot-box header with its time over a line that describes the block
+        ("☑ 97110 Therapeutic Exercise — 20 min\n   Notes: nut and bolt board, threading nuts onto bolts, sorting washers into a parts tray to simulate the assembly station\n☑ 97140 Manual — 8 min   retrograde massage R hand", {"97530": 20, "97140": 8}),
+        # an orthosis fabricated today with an edema glove liner, its edges trimmed: initial management
+        ("Fabricated forearm-based ulnar gutter orthosis, MPs 70 deg flex, straps + edema glove liner; pressure checked, distal border trimmed (40 min)", {"97760": 40}),
+        # wheelchair management named as a table row's service
+        ("Activity | Details | Time\nW/c mgmt | locking brakes with a lateral pinch, flipping footplates up and swinging the armrest off before transfers | 10 min\nTransfer practice | slide board w/c to mat, 4 reps | 14 min", {"97542": 10, "97530": 14}),
+        # treatment after the re-evaluation, its time in brackets, under the plan update
+        ("OT RE-EVALUATION\nMEASURES:\n Key pinch L 1.5 kg | grasp L 3 kg\nASSESSMENT/PLAN UPDATE: goals revised, cont 2x/wk\nTREATMENT AFTER RE-EVAL (10 min): wrist extension without finger closing, then finger flexion through the transferred tendon, neuromuscular re-education with sEMG biofeedback, 3x10", {"97168": None, "97110": 10}),
+    ],
+)
+def test_screens_subtotals_headers_named_twice_ballot_boxes_and_wheelchair_rows(note, expected):
+    assert _by_code(note) == expected
