@@ -230,6 +230,18 @@ VOICES = {
     "patellofemoral_pain_adolescent",
     "knee_arthrofibrosis_post_mua",
     "shoulder_instability_athlete",
+    "total_ankle_replacement",
+    "vertebral_compression_fracture_geriatric",
+    "mcp_arthroplasty_rheumatoid_hand",
+    "plantar_fasciitis_standing_worker",
+    "pre_employment_functional_screening",
+    "neonatal_followup_clinic",
+    "me_cfs_pacing",
+    "pelvic_fracture_polytrauma_snf",
+    "hand_crush_injury_work",
+    "back_school_group_class",
+    "bone_metastases_palliative_rehab",
+    "tendon_transfer_tetraplegia",
 }
 HARD_KINDS = {
     "intent-flip",
