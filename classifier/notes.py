@@ -324,8 +324,8 @@ def header_code(fragment: str) -> str | None:
     return None
 
 
-#: a remark in brackets, words only, between a block's name and its time ("EXERCISE
-#: (seated/supine) 14 min", "Balance (EO/EC) 10 min")
+#: a remark in brackets between a block's name and its time ("EXERCISE (seated/supine) 14 min",
+#: "Balance (EO/EC) 10 min", "Pool (90F) x30min")
 _INNER_REMARK = re.compile(r"\s*\([^()\n]{1,30}\)(?=\s*(?:x\s*)?\d)", re.IGNORECASE)
 
 
@@ -338,6 +338,8 @@ def _without_inner_remark(fragment: str) -> str:
         return inner if minutes_in(inner) or _patterns()["code"].search(inner) else ""
 
     return _INNER_REMARK.sub(keep, fragment)
+
+
 _TRAILING_REMARK = re.compile(r"\s*\((?:\s*[A-Za-z]+){1,3}\s*\)\s*\.?\s*$")
 
 
@@ -599,7 +601,7 @@ def _is_units_only(line: str) -> bool:
 _UNIT_COUNT = re.compile(r"\s*[:=\-]?\s*(?:x\s*)?(\d{1,2})\s*(?:u|units?)\.?$", re.IGNORECASE)
 _UNITS_LABEL = re.compile(r"\s*(?:billed\s+)?units?\s*(?:billed\s*)?[:\-]\s*", re.IGNORECASE)
 _LABELLED_UNIT_COUNT = re.compile(r"\s*[:=\-]?\s*(?:x\s*)?(\d{1,2})\s*(?:u|units?)?\.?$", re.IGNORECASE)
-_SERVICE_COUNT = re.compile(r"\s*(?:x\s*)?\d{1,2}$", re.IGNORECASE)
+_SERVICE_COUNT = re.compile(r"x\s*\d{1,2}$", re.IGNORECASE)  # "HP x1"
 
 
 def _units_tally(line: str) -> dict[str, int] | None:
@@ -612,7 +614,7 @@ def _units_tally(line: str) -> dict[str, int] | None:
         if not part:
             continue
         m = (_UNIT_COUNT if label is None else _LABELLED_UNIT_COUNT).search(part)
-        if m is None and _SERVICE_COUNT.search(part) and re.search(r"x\s*\d{1,2}$", part, re.IGNORECASE):
+        if m is None and _SERVICE_COUNT.search(part):
             continue  # "HP x1": a service counted, not in units
         name = (part[: m.start()] if m else part).strip(" -:")
         code = name if _CPT.fullmatch(name) else _block_code(name)
@@ -1483,7 +1485,7 @@ def _then_chunks(line: str, mins: list[tuple[int, int, int]], doses: bool = True
         if not inside:
             return []
         several = several or len(inside) > 1
-        first_at, first = inside[0]
+        first = inside[0][1]
         if len(inside) > 1 and not _INCLUDING.search(line, x, inside[1][0]):
             return []  # (two times of one part without "incl" between: not this shape)
         lead = len(line[x:y]) - len(line[x:y].lstrip(" ,.;"))
@@ -2164,23 +2166,21 @@ def _screen(text: str, segs: list[Segment], totals: Totals) -> list[Segment]:
     tested = [g for g in segs if g.code in THREE or g.code == "97750"]
     if not tested:
         return segs
-    stated = next((g for g in tested if g.code == "97750" and g.minutes is not None), None)
-    minutes: int | None = stated.minutes if stated is not None else None  # "Physical performance test (97750)   Time: 45 min"
-    span = _SCREEN_SPAN.search(text)
-    took = _SCREEN_TOOK.search(text)
-    if minutes is not None:
-        pass
-    elif span is not None:
-        a = int(span.group(1)) * 60 + int(span.group(2))
-        b = int(span.group(3)) * 60 + int(span.group(4))
-        minutes = b - a if b > a else b + 12 * 60 - a
-    elif took is not None:
-        minutes = int(took.group(1))
-    else:
-        minutes = totals.treatment
+    stated = next((g for g in tested if g.code == "97750" and g.minutes is not None), None)  # "Physical performance test (97750)   Time: 45 min"
+    minutes = stated.minutes if stated is not None else _screen_minutes(text, totals)
     test = stated or tested[0]
     test.code, test.minutes, test.weak_minutes = "97750", minutes if minutes and 0 < minutes <= 240 else None, False
     return [g for g in segs if g is test or (g not in tested and g.minutes is not None)]
+
+
+def _screen_minutes(text: str, totals: Totals) -> int | None:
+    """How long a screen took: from its start to its end, else its stated length, else the visit's."""
+    span = _SCREEN_SPAN.search(text)
+    if span is not None:
+        found = minutes_in("{}:{}-{}:{}".format(*span.groups()))  # (read as a clock range: past noon too)
+        return found[0][2] if found else None
+    took = _SCREEN_TOOK.search(text)
+    return int(took.group(1)) if took is not None else totals.treatment
 
 
 def _evaluation_title(segs: list[Segment], found: tuple[int, int, str] | None) -> list[Segment]:

@@ -96,8 +96,8 @@ def warm_up(model: str | None) -> None:
     get_nlp()
     gc.collect()
     gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(max(gc.get_threshold()[0], GC_YOUNGEST), older, oldest)
+    youngest, older, oldest = gc.get_threshold()
+    gc.set_threshold(max(youngest, GC_YOUNGEST), older, oldest)
     _WARM.add(os.getpid())
 
 
