@@ -625,6 +625,12 @@ def _units_tally(line: str) -> dict[str, int] | None:
     return out or None
 
 
+def _add_units(totals: Totals, tally: dict[str, int] | None) -> None:
+    """Add a units tally's counts to the units the note states per code."""
+    for code, n in (tally or {}).items():
+        totals.units_by_code[code] = totals.units_by_code.get(code, 0) + n
+
+
 def _is_code_only(line: str) -> bool:
     """A line with codes and minutes or units but no description ("97110 x3 units (45 min)",
     "Billed: 97110 x2, 97112 x1")."""
@@ -932,8 +938,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             # ... 10 min": what was billed, not what was done
             for code, v in _billing_pairs(line if head is None else line[head.end() :]).items():
                 billed[code] = billed.get(code, 0) + v
-            for code, n in (_units_tally(line if head is None else line[head.end() :]) or {}).items():
-                totals.units_by_code[code] = totals.units_by_code.get(code, 0) + n
+            _add_units(totals, _units_tally(line if head is None else line[head.end() :]))
             charges, block, block_head = True, None, None
             continue
         charges = False
@@ -1012,15 +1017,13 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 continue  # "Assessment, tolerating loading ...": dictated commentary on what was done
             if _is_unticked_services(piece):
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
-            if _is_units_only(piece) or _RULE_TALLY.match(piece):
-                for code, n in (_units_tally(piece) or {}).items():
-                    totals.units_by_code[code] = totals.units_by_code.get(code, 0) + n
-                continue  # "TE x3 units", "8 min rule: 24 TE / 10 TA = 34 min": a billing tally, not an intervention
-            stated_units = _units_tally(piece) if not minutes_in(piece) else None
-            if stated_units:
-                for code, n in stated_units.items():
-                    totals.units_by_code[code] = totals.units_by_code.get(code, 0) + n
-                continue  # "TE 3 units, NMR 1 unit": units billed, not an intervention
+            tally_line = _is_units_only(piece) or bool(_RULE_TALLY.match(piece))
+            stated_units = _units_tally(piece) if tally_line or not minutes_in(piece) else None
+            if tally_line or stated_units:
+                # "TE x3 units", "8 min rule: 24 TE / 10 TA = 34 min", "TE 3 units, NMR 1 unit": a
+                # billing tally, not an intervention
+                _add_units(totals, stated_units)
+                continue
             if _is_visit_time(piece, visit=bool(visit)):
                 if visit:
                     continue  # "Visit 1000-1050 (50 min)": the visit's length, recorded above
