@@ -54,7 +54,7 @@ _REST_AFTER = re.compile(
 # a bound, not a time spent ("<1 min episodes", "redness gone in under five minutes", "pain
 # walking >15 min")
 _NOT_SPENT = re.compile(
-    r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+"
+    r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|eas(?:es|ed|ing)|loosens?(?:\s+up)?|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+"
     r"(?:(?:seated|sitting|supine|standing|quickly|fully|completely)\s+)?(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)\(?|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
@@ -309,6 +309,9 @@ def _session_names() -> frozenset[str]:
     return frozenset(n.lower() for n in _conf()["session_names"])
 
 
+_BEFORE_A_NAME = frozenset({"after", "post", "following", "before"})
+
+
 def header_code(fragment: str) -> str | None:
     """The code a header fragment names: a CPT code in it, else its block name's code."""
     codes = _patterns()["code"].findall(fragment)
@@ -319,6 +322,8 @@ def header_code(fragment: str) -> str | None:
     tokens = words.split(" ")
     for k in range(len(tokens)):  # the longest block name the words end with, whole words only
         code = block_codes.get(" ".join(tokens[k:]))
+        if code is not None and k and tokens[k - 1] in _BEFORE_A_NAME:
+            return None  # "Land, after pool (10 min):" is not the pool's block
         if code is not None and (k == 0 or code not in _EVALUATIONS):
             return code  # (an evaluation only by its own name: "Treatment after re-eval 15 min:" is not one)
     return None
@@ -413,8 +418,8 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
     """A tally of block names and minutes and nothing else, with at least two entries
     ("TE 24', NMR 8'"): ``{code: minutes}``."""
     label = _MINUTES_LABEL.match(line)
-    body = line[label.end() if label else 0 :]
-    parts = [p.strip(" .") for p in re.split(r"[,;|]" if re.search(r"[,;|]", body) else r"\s{3,}", body)]
+    body = _TALLY_SUM.sub("", line[label.end() if label else 0 :])  # ("TE 22' / NMR 8' = 30'")
+    parts = [p.strip(" .") for p in re.split(_TALLY_SEPARATOR if _TALLY_SEPARATOR.search(body) else r"\s{3,}", body)]
     # ("Neuro re-ed 24'   TE 8'   Total timed 32'": columns set apart by spaces, the total last)
     parts = [p for p in parts if p and not _patterns()["total_timed"].match(p.strip())]
     if len(parts) < 2:
@@ -435,7 +440,9 @@ def _code_minutes_line(line: str) -> dict[str, int] | None:
 _CPT = re.compile(r"9\d{4}")
 _TALLY_WORDS = re.compile(r"\b(?:total|approx|approximately|about)\b\.?", re.IGNORECASE)
 _MINUTES_LABEL = re.compile(r"\s*(?:minutes|mins?|times?|timed\s+minutes)\s*:\s*", re.IGNORECASE)
-_TALLY_ENTRY = re.compile(r"(9\d{4}|[A-Za-z][A-Za-z /&.-]*?)\s*(?:[:=]|\s-)?\s*(\d{1,3}|\*{2,}|_{2,})(?!\d|\s*[x/])")
+_TALLY_SEPARATOR = re.compile(r"[,;|]|\s/\s")
+_TALLY_SUM = re.compile(r"\s*=\s*\d{1,3}\s*(?:minutes|mins?|')?\s*\.?\s*$", re.IGNORECASE)
+_TALLY_ENTRY = re.compile(r"(9\d{4}|[A-Za-z][A-Za-z /&.-]*?)\s*(?:[:=]|\s-)?\s*(\d{1,3}|\*{2,}|_{2,})(?!\d|\s*x|/)")
 
 
 def _minutes_tally(line: str) -> dict[str, int] | None:
@@ -449,8 +456,9 @@ def _minutes_tally(line: str) -> dict[str, int] | None:
     total = pats["total_treatment"].search(body) or pats["total_timed"].search(body)
     if total is not None and total.start() > 0:
         body = body[: total.start()]  # "Minutes: 97530 - 16   97110 - 9      Total tx time 30 min"
+    body = _TALLY_SUM.sub("", body)  # "Minutes: TE 22 / NMR 8 / gait 10 = 40"
     entries = _TALLY_ENTRY.findall(body)
-    if not entries or _TALLY_ENTRY.sub("", body).strip(" ,;|"):
+    if not entries or _TALLY_ENTRY.sub("", body).strip(" ,;|/"):
         return None  # anything else on the line: not a tally
     out: dict[str, int] = {}
     for name, value in entries:
@@ -623,6 +631,15 @@ def _units_tally(line: str) -> dict[str, int] | None:
         if m:
             out[code] = out.get(code, 0) + int(m.group(1))
     return out or None
+
+
+_REMARKS_AFTER = re.compile(r"(?<=\.)\s+(?=[A-Z])[^\d\n]{1,60}$")
+
+
+def _tally_sentence(line: str) -> str:
+    """``line`` without short remarks after its first sentence ("TE x2 units, NMR x1 unit. No
+    pain. Per PT POC." -> "TE x2 units, NMR x1 unit.")."""
+    return _REMARKS_AFTER.sub("", line)
 
 
 def _add_units(totals: Totals, tally: dict[str, int] | None) -> None:
@@ -1018,7 +1035,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if _is_unticked_services(piece):
                 continue  # "[x] 97110 Ther Ex  [ ] 97112 NMR": codes claimed, no documentation
             tally_line = _is_units_only(piece) or bool(_RULE_TALLY.match(piece))
-            stated_units = _units_tally(piece) if tally_line or not minutes_in(piece) else None
+            stated_units = _units_tally(_tally_sentence(piece)) if tally_line or not minutes_in(piece) else None
             if tally_line or stated_units:
                 # "TE x3 units", "8 min rule: 24 TE / 10 TA = 34 min", "TE 3 units, NMR 1 unit": a
                 # billing tally, not an intervention
@@ -1387,7 +1404,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         lead_units = _LEADING_UNITS.match(line, content_at)  # "TherEx - 2 units: stationary bike 8 min, ..."
         units = _units(prefix) or (int(lead_units.group(1)) if lead_units else None)
         return [Segment(a, b, mins, units, weak_minutes=weak, header_code=header_code(prefix))]
-    tail = _closing_block(line)
+    tail = _closing_block(line) or _lone_block(line)
     if tail is not None:
         return [Segment(a, b, tail[1], header_code=tail[0])]
     mins = minutes_in(line)
@@ -1436,17 +1453,62 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
         # prone on elbows reaching for puzzle pieces 2 min, curl-ups 2x8 ...")
         chunks = _then_chunks(line, mins) or _narrative_chunks(line, mins)
         if len(chunks) >= 2:
-            return [Segment(a + c0, a + c1, v) for c0, c1, v in chunks]
+            return [Segment(a + c0, a + c1, v, header_code=_chunk_header_code(line[c0:c1])) for c0, c1, v in chunks]
     sentences = sentences or _sentences(line)
     labelled = bool(_OWN_LABEL.match(line)) and len(mins) == 1  # "Tilt table: supine BP ... Progressed to 60 deg over 20 min ..."
+    if len(line) > 160 and len(sentences) > 1 and _timed_lead(line[sentences[0][0] : sentences[0][1]]):
+        # "Functional task training for 20 minutes today. Repeated squat-to-lift ... a 2 minute
+        # bout of ...": a first sentence that only names the activity and its time heads the rest
+        return [Segment(a, b, minutes_in(line[sentences[0][0] : sentences[0][1]])[0][2], _units(line))]
     if len(line) > 160 and len(sentences) > 1 and not leading and not closing and not labelled:
+        # (a sentence that times the visit, "Pt seen in room and OT gym for 45 minutes.", is not an item)
+        sentences = [(_after_seen_for(line, s0, s1), s1) for s0, s1 in sentences]
+        sentences = [(s0, s1) for s0, s1 in sentences if line[s0:s1].strip()]
         return [
             Segment(a + s0, a + s1, *_minutes_weak(line[s0:s1]))
             for k, (s0, s1) in enumerate(_attach_comments(line, sentences))
             if k or not _is_identification(line[s0:s1], first=False)  # (not "Forty-four year old male, teacher, ...": who the patient is)
         ]
     mins, weak = _block_minutes(line)
-    return [Segment(a, b, mins, _units(line), weak_minutes=weak)]
+    return [Segment(a, b, mins, _units(line), weak_minutes=weak, header_code=_chunk_header_code(line))]
+
+
+_LEAD_FILLER = re.compile(r"\b(?:today|this\s+session|this\s+visit|for|of|x|about|approx\.?|approximately|~)\b", re.IGNORECASE)
+
+
+def _timed_lead(sentence: str) -> bool:
+    """A sentence that only names an activity and its one time ("Functional task training for
+    20 minutes today.", "Balance work x 12 min.")."""
+    mins = minutes_in(sentence)
+    if len(mins) != 1:
+        return False
+    rest = _LEAD_FILLER.sub(" ", sentence[: mins[0][0]] + " " + sentence[mins[0][1] :])
+    words = re.findall(r"[A-Za-z][A-Za-z/\-]*", rest)
+    return 1 <= len(words) <= 4 and not re.search(r"\d", rest)
+
+
+#: a sentence that times the visit: "Pt seen in room and OT gym for 45 minutes."
+_SEEN_FOR = re.compile(r"\W*(?:(?:the\s+)?(?:pt|patient)\s+)?(?:was\s+)?seen\b[^.\d]{0,40}?\s(?:for|x)\s*(?:~\s*|about\s+|approx\.?\s*)?\d{1,3}\s*(?:minutes|mins?)(?:\.\s*|\s*$)", re.IGNORECASE)
+
+
+def _after_seen_for(line: str, s0: int, s1: int) -> int:
+    """Where a sentence's content starts after a clause that times the visit ("Pt seen in room
+    and OT gym for 45 minutes. 71 y/o F ...")."""
+    m = _SEEN_FOR.match(line, s0, s1)
+    return m.end() if m else s0
+
+
+_CHUNK_LABEL = re.compile(r"\W*([A-Za-z][A-Za-z /&+-]{0,30}?)\s*:(?!\d)")
+
+
+def _chunk_header_code(chunk: str) -> str | None:
+    """The code a chunk of a narrative line names when it opens with a block's header
+    ("Morning ADL: UB dressing seated EOB ... (20 min)")."""
+    head = _header_prefix(chunk)
+    if head is not None:
+        return header_code(head[1])
+    label = _CHUNK_LABEL.match(chunk)
+    return header_code(label.group(1)) if label else None
 
 
 def _ends_with_time(part: str) -> bool:
@@ -1461,7 +1523,7 @@ _TOTAL_WORD = re.compile(r"\btotal\b", re.IGNORECASE)  # "... Back to supine max
 _CLOCK_RANGE = r"\d{1,2}:?\d{2}\s*(?:-|\u2013|to)\s*\d{1,2}:?\d{2}"
 _LEADING_CLOCK = re.compile(rf"[\s\-*\u2022]*{_CLOCK_RANGE}\b")
 _BOUT_BEFORE = re.compile(r"\b(?:bouts?|sets?|rounds?|reps?|trials?)\s+of\s+$", re.IGNORECASE)
-_BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per)\b", re.IGNORECASE)
+_BOUT_AFTER = re.compile(r"\s*(?:each|ea|x\s*\d|times|per|bouts?|intervals?|rounds?|sets?|trials?)\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,.;]|\s(?:and\s+)?then\b")
 
 
@@ -1496,21 +1558,48 @@ def _then_chunks(line: str, mins: list[tuple[int, int, int]], doses: bool = True
     return out if several or not doses else []
 
 
-def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+_OPENS_LIST = re.compile(r"\s*\)?\s*:")
+_OPENING_THEN = re.compile(r"\b(?:and\s+)?then\s+(?:(?:we|pt|he|she|they)\s+(?:did|spent)\s+)?(?:~\s*|about\s+|approx\.?\s*|another\s+)?$", re.IGNORECASE)
+
+
+def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple[int, int, int | None]]:
     """A long narrative paragraph that times its activities one after another ("... scar
     massage for about 6 min and then desensitization ..., about 10 minutes of the
     desensitizing, then tendon glides ... about 15 min for that part."): each time closes an
     activity and is its time. The cut falls at the end of the time's clause when only a few
     words follow it ("about 15 min for that part"), else right after the time; text after the
     last time joins the last activity. ``(start, end, minutes)`` per activity."""
-    cuts: list[tuple[int, int]] = []
+    cuts: list[tuple[int, int | None]] = []
+    inside = 0
+    pending: int | None = None  # the time that opened the activity under way
     for m0, m1, v in mins:
+        if m0 < inside:
+            continue  # a dose inside a headed sentence
         if _BOUT_BEFORE.search(line, max(0, m0 - 16), m0) or _BOUT_AFTER.match(line, m1):
-            continue  # a bout's length ("three bouts of one minute", "1 min each x2") is a dose
+            continue  # a bout's length ("three bouts of one minute", "1 min each x2", "3 min bouts") is a dose
+        opening = _OPENING_THEN.search(line, max(0, m0 - 24), m0)
+        if opening:
+            # "..., then 15 min ther ex: ... 2x15, then 10 min transfer training ...": a time
+            # right after "then" opens its activity, which runs to the next such time
+            cuts.append((opening.start(), pending))
+            pending = v
+            continue
+        if pending is not None:
+            continue  # a dose inside the activity a time opened
+        if _OPENS_LIST.match(line, m1):
+            # "... (12 minutes). Therapeutic exercise followed for 14 minutes: pulleys 2 min, ...":
+            # a time before a colon heads its sentence, whose own times are doses
+            opened = max(line.rfind(". ", 0, m0) + 2, 0)
+            closes = line.find(". ", m1)
+            inside = closes + 1 if closes >= 0 else len(line)
+            cuts += [(opened, None), (inside, v)]
+            continue
         end = _CLAUSE_END.search(line, m1)
         stop = end.start() if end else len(line)
         cuts.append((stop if len(line[m1:stop].split()) <= 4 else m1, v))
-    out: list[tuple[int, int, int]] = []
+    if pending is not None:
+        cuts.append((len(line), pending))
+    out: list[tuple[int, int, int | None]] = []
     start = 0
     for c, v in cuts:
         if c > start and line[start:c].strip(" ,.;"):
@@ -1567,6 +1656,22 @@ _TIME_ONLY_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_BLOCK = re.compile(r"(?:^|[\s,;.])(?P<name>[A-Za-z][A-Za-z/\-]*(?:\s[A-Za-z][A-Za-z/\-]*)?)\s+(?P<n>\d{1,3})\s*(?:minutes|mins|min|')?\s*$", re.IGNORECASE)
+
+
+_LONE_BLOCK = re.compile(
+    r"^[\s\-*\u2022]*(?P<name>[A-Za-z][A-Za-z/\-]*(?:\s[A-Za-z][A-Za-z/\-]*){0,2})\s*[:\-]?\s*(?:x\s*)?(?P<n>\d{1,3})\s*(?:minutes|mins|min|')"
+    r"\s*\.?\s*(?:\([^()\n\d]{0,40}\))?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _lone_block(line: str) -> tuple[str | None, int] | None:
+    """A line that is only a block's name and its time, perhaps with a remark in brackets
+    ("TE 20'", "NMR: 12 min (see flowsheet)"): the block's code and minutes."""
+    m = _LONE_BLOCK.match(line)
+    if not m or not _patterns()["block_name"].match(_header_words(m.group("name"))) or not 0 < int(m.group("n")) <= 240:
+        return None
+    return header_code(m.group("name")), int(m.group("n"))
 
 
 def _closing_block(line: str) -> tuple[str | None, int] | None:
@@ -1660,6 +1765,10 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
         elif seg.block is seg and seg.minutes is not None and seg.header_code in THREE and _untimed_run_of(seg.header_code, kept):
             # "SLS on Airex EO/EC 4x30s ... \nNMR 10'": a block's name and time closing its
             # untimed lines
+            seg.code = seg.header_code
+        elif _names_only_its_service(seg, s):
+            # "TE 20' (see flowsheet)", "NMR 12 min": a line that times the service it names and
+            # documents nothing else is that service
             seg.code = seg.header_code
         else:
             continue
@@ -1774,6 +1883,20 @@ def _copied_regions(text: str) -> list[tuple[int, int]]:
         out.append((start.start(), end.end()))
         pos = end.end()
     return out
+
+
+_NAME_ONLY = frozenset({"header", "dosing"})
+
+
+def _names_only_its_service(seg: Segment, s: Suggestion) -> bool:
+    """``seg`` is timed by its own minutes, names one of the three codes in its header, and its
+    only evidence is that name, performed, and the dose."""
+    if seg.header_code not in THREE or seg.minutes is None or seg.weak_minutes or seg.units is not None:
+        return False
+    if seg.block is not None and seg.block is not seg:
+        return False  # (a line under a block's header, "TE 31 min = 2 units", sums the block)
+    names = [e for e in s.evidence if e.family == "header"]
+    return bool(names) and all(e.context == "performed" for e in names) and all(e.family in _NAME_ONLY for e in s.evidence)
 
 
 def _untimed_run_of(code: str, kept: list[Segment]) -> bool:

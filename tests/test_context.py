@@ -41,6 +41,8 @@ CASES = [
     ("OK to start run/walk intervals on alternate days", "run", "planned"),
     ("says she rides the bike 15 min twice a day at home", "bike", "historical"),  # a daily routine, not the session
     ("quad sets with the patella held still by his hand", "quad sets", "performed"),  # held = kept in place
+    ("He reports that last weekend he was able to lift the laundry basket onto the dryer", "laundry basket", "historical"),  # what he did at home
+    ("Pt was able to lift the laundry basket onto the dryer x5", "laundry basket", "performed"),  # (guard) done in the session
     # pseudo-negation: the trigger word does not negate
     ("SLS 30 s no LOB", "LOB", "performed"),
     ("step-ups 3x10 without difficulty", "step-ups", "performed"),

@@ -138,6 +138,19 @@ def test_group_cues_need_a_group(parse, text, group):
         ("green putty 5 min", "strength", True),  # a putty's colour does not hide the putty
         ("educated on splinting the incision w/ pillow for cough", "orthotic", False),  # a pillow held to the wound
         ("checked cushion orientation, footrests up 1 notch", "other_code", False),  # no orientation training
+        ("median nerve sliders 2x10 in sitting", "rom", True),  # a nerve glide is range-of-motion work
+        ("cervical side bend stretch 3x30s", "functional_task", False),  # a neck movement, not bending to lift
+        ("paraffin, hand resting on a foam wedge", "balance", False),  # a positioning wedge, not a foam surface
+        ("autogenic drainage in sitting, 15 min", "other_code", True),  # airway clearance
+        ("Acapella 3 cycles x10 breaths", "endurance", False),  # breathing cycles, not a cycle ergometer
+        ("PD w/ percussion, 4 positions", "other_code", True),
+        ("ISWT to level 9, 540 m", "performance_test", True),
+        ("scap clock on the wall with a small ball", "motor_control", True),
+        ("wall ladder flexion x3 to rung 14", "functional_task", False),  # a range-of-motion device
+        ("wall ladder flexion x3 to rung 14", "rom", True),
+        ("edu: low-load stretching at home", "functional_task", False),  # a stretch's load, not a load lifted
+        ("SPT gave chest wall vibrations", "functional_task", False),  # the student, not a stand pivot transfer
+        ("SPT w/c to bed min A", "functional_task", True),
         ("headache up 3 pts after the bike test", "group", False),  # a score's points, not three patients
         ("circuit class, 4 pts, 1 PT", "group", True),
         ("soft tissue mob to adductor group", "group", False),  # a muscle group

@@ -1264,3 +1264,34 @@ def test_then_joined_activities_units_labels_evaluation_titles_and_manual_header
 )
 def test_screens_subtotals_headers_named_twice_ballot_boxes_and_wheelchair_rows(note, expected):
     assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a line that only names its service and time, with a remark in brackets, is that service
+        ("Shoulder f/u, pain 2/10\nTE 18' (per flowsheet)\nMT 9' - GH post glides gr III", {"97110": 18, "97140": 9}),
+        # (guard) a named block's time under its header is the block's subtotal, not another item
+        ("THER EX\n 1) clams 2x15, bridges 2x12 - 10'\n 2) tandem stance on foam 3x30s - 12'\nTE 22 min = 1 unit", {"97110": 10, "97112": 12}),
+        # a time that opens a 'then' sentence is the activity's, and 'N min bouts' inside are doses
+        ("Worked 12 minutes on hamstring and calf stretching in long sitting, 3 x 30 s holds each, to restore knee extension range.\nThen 14 minutes of simulated shelving at work height: 4 min bouts of lifting 5 lb boxes from a cart to a shelf at shoulder level and back down again, keeping the elbows in and the trunk upright, rests between bouts, to build tolerance for her restocking shifts.", {"97110": 12, "97530": 14}),
+        # a minutes tally set apart by slashes and closed by its sum
+        ("Bike | 8 min | L3\nLeg press | 3x12 | 70 lb\nMinutes: TE 20 / NMR 10 / gait 8 = 38", {"97110": 20, "97112": 10, "97116": 8}),
+        # a first sentence that only names the activity and its time heads the long sentence after it
+        ("Work simulation for 22 minutes today. Carried a 20 lb crate from the floor to a cart and back ten times with a hip hinge, pushed the loaded cart 40 feet six times, and held a 1 minute bout of overhead reaching to a top shelf to mimic her stocking job, cued to brace and keep the load close.", {"97530": 22}),
+        # a block named after another ('land, after pool') is not that block
+        ("Pool 30 min:\n- marching and side stepping in chest-deep water\n- squats at the rail 2x12\nLand, after pool (12 min): prone hip extension 2x12, clams 2x15", {"97113": 30, "97110": 12}),
+        # stiffness that eases in some minutes is a symptom, not treatment time
+        ("Pain 3/10. AM stiffness, eases ~30 min.\nTE 15 min - heel slides 2x15, quad sets 2x10, SAQ 2x12", {"97110": 15}),
+        # a units tally followed by short remarks is still a tally
+        ("- rows GTB 3x12, wall push-ups 3x10\n- ball on wall circles 3x30s, eyes closed last set\nTE x2 units, NMR x1 unit. Tol well. Cont POC.", {"97110": None, "97112": None}),
+        # a time before a colon heads its sentence in a long paragraph; the times inside it are doses
+        ("Session opened with grade III inferior and posterior glides to the GH joint progressing toward end range (10 minutes). Exercise followed for 15 minutes: pulleys into flexion 3 min, wand ER 2x12, prone rows 2 lb 3x10, sidelying ER 2x12 with a towel roll under the elbow.", {"97140": 10, "97110": 15}),
+        # a clause that times the visit is not an item; a labelled chunk of a paragraph keeps its label's service
+        ("OT tx. Pt seen at bedside for 50 minutes. 80 y/o M s/p R CVA.\nMorning ADL: LB dressing seated EOB w/ reacher and sock aid, mod A to stay at midline while leaning, cued to shift weight L (25 min). Grooming seated at sink, min A (10 min).", {"97535": 35}),
+        # times right after 'then' open their activities in a run-on paragraph; the doses inside stay doses
+        ("pt is 61 y/o M w/ L TKA 5 wks ago, reports 3/10 pain at rest and stiffness in the AM,\nstarted with ice 10 min to the L knee after the drive in,\nthen 12 min ther ex: quad sets 2x10, heel slides w/ strap 2x15, bike 4 min rocking for ROM,\nthen 9 min transfer practice car simulator in and out x4 with the seat reclined, SBA,\nplan to progress step-ups next visit", {"97010": 10, "97110": 12, "97530": 9}),
+    ],
+)
+def test_named_times_opening_times_slash_tallies_and_visit_clauses(note, expected):
+    assert _by_code(note) == expected
