@@ -242,6 +242,18 @@ VOICES = {
     "back_school_group_class",
     "bone_metastases_palliative_rehab",
     "tendon_transfer_tetraplegia",
+    "thoracic_outlet_syndrome",
+    "periacetabular_osteotomy_hip",
+    "dupuytren_fasciectomy_hand",
+    "cystic_fibrosis_peds_airway",
+    "rock_climbing_finger_pulley",
+    "charcot_marie_tooth_clinic",
+    "adhesive_capsulitis_shoulder",
+    "high_tibial_osteotomy_knee",
+    "carpal_cubital_tunnel_release",
+    "pusher_syndrome_stroke_inpatient",
+    "arthrogryposis_peds",
+    "copd_pulmonary_rehab",
 }
 HARD_KINDS = {
     "intent-flip",
