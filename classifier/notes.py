@@ -57,7 +57,7 @@ _NOT_SPENT = re.compile(
     r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|eas(?:es|ed|ing)|loosens?(?:\s+up)?|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+"
     r"(?:(?:seated|sitting|supine|standing|quickly|fully|completely)\s+)?(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
     r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)\(?|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
-    r"|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
+    r"|\bback\s+(?:up|down)\s+(?:in|within)\s+(?:<\s*|~\s*)?|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+"
     r"|(?<![<>\d=\-])[<>]\s*|\b(?:under|less\s+than)\s+"
@@ -393,7 +393,8 @@ def _is_caps_label(line: str, fewest: int = 2) -> bool:
 _CODE_TOTAL = re.compile(
     r"^\s*(?:(?:(?:sub-?)?total\s+(?P<a>[a-z][\w /&-]*?)|(?P<b>[a-z][\w /&-]*?)\s+(?:sub-?)?total)(?:\s+(?:time|minutes|mins|min))?"
     r"\s*[:=\-]?\s*(?P<n>\d{1,3})\s*(?:minutes|mins|min|')?"
-    r"|total(?:\s+time)?\s*[:=]?\s*(?P<m>\d{1,3})\s*(?:minutes|mins|min|')\s*(?:of\s+)?(?P<c>[a-z][\w /&-]*?))\.?\s*$",
+    r"|total(?:\s+time)?\s*[:=]?\s*(?P<m>\d{1,3})\s*(?:minutes|mins|min|')\s*(?:of\s+)?(?P<c>[a-z][\w /&-]*?)"
+    r"|timed\s+(?P<d>[a-z][\w /&-]*?)(?:\s+(?:time|minutes|mins|min))?\s*[:=]\s*(?P<k>\d{1,3})\s*(?:minutes|mins|min|')?)\.?\s*$",
     re.IGNORECASE,
 )
 
@@ -405,12 +406,13 @@ def _block_code(fragment: str) -> str | None:
 
 
 def _code_total(line: str) -> tuple[str, int] | None:
-    """A per-code total line ("Ther ex total 43 min", "Total NMR: 20"): its code and minutes."""
+    """A per-code total line ("Ther ex total 43 min", "Total NMR: 20", "Timed ther ex: 38 min"):
+    its code and minutes."""
     m = _CODE_TOTAL.match(" ".join(line.replace("|", " ").split()))  # also a table row: "TherEx total | | 12 min"
     if not m:
         return None
-    code = _block_code(m.group("a") or m.group("b") or m.group("c"))
-    minutes = int(m.group("n") or m.group("m"))
+    code = _block_code(m.group("a") or m.group("b") or m.group("c") or m.group("d"))
+    minutes = int(m.group("n") or m.group("m") or m.group("k"))
     return (code, minutes) if code and 0 < minutes <= 240 else None
 
 

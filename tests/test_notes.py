@@ -1295,3 +1295,24 @@ def test_screens_subtotals_headers_named_twice_ballot_boxes_and_wheelchair_rows(
 )
 def test_named_times_opening_times_slash_tallies_and_visit_clauses(note, expected):
     assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a 'timed <block>' line states the block's own total over rows timed in part
+        ("Mode | Dose | HR peak\nBike L4 | 10 min | 110\nTreadmill 2.0 mph | 12 min | 118\nWall push-ups | 2 x 12 | 102\nTimed ther ex: 30 min", {"97110": 30}),
+        # a recovery time is not time spent ('back up in 1 min')
+        ("Carried a laundry basket from the washer to the bedroom 4 times and hung shirts on a rail at shoulder height. SpO2 dipped to 88%, back up in 1 min with pursed-lip breathing. ~16 mins.", {"97530": 16}),
+        # casting is its own service; the stretching before it is exercise
+        ("Pre-cast gastroc stretching, 3 x 45s holds each side (6 min).\nRecast bilateral short leg fiberglass, ankles in max tolerated DF. Casting time 20 min.", {"29405": 20, "97110": 6}),
+        # a school session's length ('pull-out') is not an item; the goals under it are
+        ("School PT service log\n10:00-10:30 | 30 min pull-out | gym\nIEP goal 3: stairs 12 steps w/ rail, reciprocal up, step-to down, SBA\nIEP goal 1: stood on a 4 in beam w/ 1 hand hold 10 s, side-stepped 6 ft x3", {"97116": None, "97112": None}),
+        # orthostatic vitals with dizziness are findings; the visit went to education
+        ("Orthostatics: supine 120/70 HR 68, standing 1 min 92/58 HR 94, dizzy with greying vision.\nExercise held today.\nEducated on rising in stages and fluids through the morning.", {}),
+        # power-chair driving controls are wheelchair training; driving hand controls discussed are no item
+        ("Alternative drive control trial: chin joystick vs sip-n-puff, 3 laps of a cone course each (12 min)\nDiscussed spinner knob and hand controls for his truck, no hands-on (8 min)", {"97542": 12}),
+    ],
+)
+def test_timed_totals_recovery_times_casting_session_lengths_and_drive_controls(note, expected):
+    assert _by_code(note) == expected
