@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from .billing import allocate, is_timed, pair_warnings
+from .billing import allocate, is_timed, pair_warnings, units_for
 from .evidence import parse_many
 from .model import LinearModel
 from .resources import load_json
@@ -40,9 +40,10 @@ _REST_AFTER = re.compile(
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
     r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)"
-    r"|\s*(?:ea|each)\b|\s*per\s+(?:side|hand|leg|arm|limb|direction)\b|\s*holds?\b",
+    r"|\s*(?:ea|each)\b|\s*per\s+(?:side|hand|leg|arm|limb|direction)\b|\s*holds?\b"
+    r"|\s*\((?:by\s+|per\s+|w/\s+)?(?:nursing|rn|nurse|cna|nursing\s+staff)\)",
     re.IGNORECASE,
-)  # ... a dose per item ("putty 3 min ea", "1 min per side"), a home prescription ("walk 10
+)  # ... another discipline's time ("Bowel program 0800-0900 (nursing)"), a dose per item ("putty 3 min ea", "1 min per side"), a home prescription ("walk 10
 # min 3x/day", "10 min BID") or a wait for symptoms to settle ("sat EOB 3 min for the
 # dizziness to pass"), the billing rule ("8 min rule: 24 TE / ..."), a late arrival ("arrived
 # 10 min late"), or something before the session ("fed 30 min prior")
@@ -54,8 +55,8 @@ _REST_AFTER = re.compile(
 # a bound, not a time spent ("<1 min episodes", "redness gone in under five minutes", "pain
 # walking >15 min")
 _NOT_SPENT = re.compile(
-    r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|eas(?:es|ed|ing)|loosens?(?:\s+up)?|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+"
-    r"(?:(?:seated|sitting|supine|standing|quickly|fully|completely)\s+)?(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?"
+    r"(?:(?:(?<!floor\s)(?<!fall\s)(?<!falls\s)recover\w*|resolve\w*|settl\w*|subsid\w*|eas(?:es|ed|ing)|loosens?(?:\s+up)?|tolerating(?:\s+it)?(?:\s+up\s+to)?|rest(?:ed|ing|s)?|break\w*|every|q|within|sx|symptoms?|dizz\w*|after)\s+"
+    r"(?:(?:seated|sitting|supine|standing|quickly|fully|completely)\s+)?(?:in\s+|of\s+|for\s+|by\s+|<\s*|~\s*)?(?:about\s+|approx\.?\s*|approximately\s+|roughly\s+)?"
     r"|(?<![A-Za-z\d:])\d{1,2}(?:[x\u00d7*]\s*|\s+[x\u00d7*]\s+)\(?|(?:@|\bat)\s*|(?<![A-Za-z])q\s*|(?:%|/10|\bbaseline|\bnormal|\bwnl|\bbpm)\s*(?:in|within|by)\s+(?:<\s*|~\s*)?"
     r"|\bback\s+(?:up|down)\s+(?:in|within)\s+(?:<\s*|~\s*)?|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
@@ -68,7 +69,7 @@ _NOT_SPENT = re.compile(
 
 # text just before a time that is the visit's length, not an intervention's: "Visit time
 # 1330-1445", "seen in home, visit 10:40 to 11:25", "Visit 0930-1030 at home"
-_VISIT_BEFORE = re.compile(r"\bvisit(?:\s+(?:time|length|duration))?\s*[:=\-]?\s*(?:from\s+)?$|\bTI\s*[:=]?\s*$", re.IGNORECASE)
+_VISIT_BEFORE = re.compile(r"\bvisit(?:\s+(?:time|length|duration))?\s*[:=\-]?\s*(?:from\s+)?$|\bTI\s*[:=]?\s*$|\b(?:OT|PT)\s+session\s*[:=\-]?\s*(?:from\s+)?$", re.IGNORECASE)
 _VISIT_WORD = re.compile(r"visit|session|appt|appointment", re.IGNORECASE)
 _VISIT_AFTER = re.compile(r"\s*(?:-\s*)?(?:session|visit|appt|appointment)\b", re.IGNORECASE)  # "seen for 60 min session"
 
@@ -536,11 +537,18 @@ _DISPOSITION = re.compile(
     r"\b(?:call\s+(?:light|bell|button)|(?:bed|chair)\s+alarm|alarm\s+(?:on|set|activated)|needs\s+met|(?:with)?in\s+reach)\b", re.IGNORECASE
 )
 
+#: the same with the role before the name: "SPT B. Nguyen", "CI R. Shah, PT", "reviewed A. Okafor, PT"
+_SIGNATURE_LEAD = re.compile(
+    rf"^[\s\-\u2013\u2014~*_]*(?:{_CREDENTIAL}|CI|(?i:reviewed|supervised|co-?signed|countersigned)(?:\s+by)?)\s*:?\s+"
+    r"(?P<name>(?:[A-Z]\.\s*)+[A-Z][A-Za-z'\-]+|[A-Z][a-z'\-]+\s+[A-Z][A-Za-z'\-]+)"
+    rf"(?:\s*,?\s*\(?{_CREDENTIAL}(?:\s*[,/]\s*{_CREDENTIAL})*\)?)?\.?\s*$"
+)
+
 
 def _is_signature(line: str) -> bool:
     """Who wrote the note ("-- T. Nguyen PT", "A. McKenzie (Senior Physiotherapist)"), not a
     block named and then its provider ("Balance Training PT")."""
-    m = _SIGNATURE.match(line)
+    m = _SIGNATURE.match(line) or _SIGNATURE_LEAD.match(line)
     if m is None and " / " in line and len(line) <= 80:
         return all(_is_signature(part) for part in line.split(" / "))  # "E. Ramos, SPT / L. Chen PT"
     if m is None or len(line) > 80 or any(ch.isdigit() for ch in line):
@@ -635,6 +643,7 @@ def _units_tally(line: str) -> dict[str, int] | None:
     return out or None
 
 
+_LEADING_MINUTE_WORD = re.compile(r"^\s*(?:minutes|mins?|')\.?", re.IGNORECASE)
 _REMARKS_AFTER = re.compile(r"(?<=\.)\s+(?=[A-Z])[^\d\n]{1,60}$")
 
 
@@ -903,6 +912,10 @@ def _is_charge_line(line: str) -> bool:
     return bool(_patterns()["code"].search(line) or _units(line) is not None or re.search(r"\bx\s*\d\b", line))
 
 
+#: a line opened by a label and its own time: "Kitchen (25 mins): ...", "Armchair 10 min - ..."
+_TIMED_LABEL = re.compile(r"[\s\-*\u2022]*[A-Za-z][A-Za-z /&+'-]{1,30}?\s*\(?\s*(?:~\s*|approx\.?\s*)?\d{1,3}\s*(?:minutes|mins?|')\s*\)?\s*[:\-]\s*\S", re.IGNORECASE)
+
+
 def _is_timed_block_line(line: str) -> bool:
     """The line opens with a named block and its time ("- NMR 15 min: ...", "TA 14 min - ...")."""
     head = _header_prefix(line.lstrip(" \t-*\u2022>"))
@@ -918,6 +931,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
     billed: dict[str, int] = {}
     segments: list[Segment] = []
     ctx, sticky = "performed", False
+    goals = False  # the sticky section is a list of goals
     block: list[Segment] | None = None  # members of the current bare block header
     block_head: Segment | None = None
     block_open = False
@@ -968,6 +982,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             ctx = "performed"
         elif ctx == "historical" and continuation and _is_timed_block_line(line):
             ctx, sticky = "performed", False  # "Subj: no swelling ..." then "- NMR 15 min: SL hops on foam ...": today's work
+        elif sticky and goals and _TIMED_LABEL.match(line):
+            ctx, sticky = "performed", False  # "Goals reviewed:" and its list, then "Kitchen (25 mins): pt made tea ...": today's work
         code_total = _code_total(line)
         tally = (_code_minutes_line(line) or _minutes_tally(line)) if code_total is None else None
         if code_total is not None or tally:
@@ -987,6 +1003,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         if tt or tr:
             if tt:
                 totals.timed = int(next(g for g in tt.groups() if g))
+                after = _LEADING_MINUTE_WORD.sub("", line[tt.end() :]).strip(" ,;|.")
+                _add_units(totals, _units_tally(after) if after else None)  # "Total timed: 42 min   TE 3 units"
             if tr:
                 found = minutes_in(tr.group(1)) if not tr.group(1).isdigit() else [(0, 0, int(tr.group(1)))]
                 if found:
@@ -1005,6 +1023,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             if (hs == 0 or not line[:hs].strip()) and not (header in table.one_line and line[he:].strip(" :-")):
                 ctx = part_ctx  # (not "Dx: R RC repair, 16 wk": its field ends with the line)
                 sticky = not line[pos:].strip(" :-")
+                goals = table.name_of[header] == "goals"
         parts.append((pos, len(line), part_ctx, True))
         for p0, p1, pctx, _last in parts:
             pa, pb = _strip(text, a + p0, a + p1)
@@ -2110,6 +2129,11 @@ def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str,
         return items
     timed = [i for i in items if is_timed(i.code)]
     unknown = [i for i in timed if i.minutes is None or weak_only.get(i.code, False)]
+    named = [c for c in totals.units_by_code if is_timed(c)]
+    if len(named) == 1 and units_for(totals.timed) == totals.units_by_code[named[0]] and all(i in unknown for i in timed if i.code != named[0]):
+        # "Total timed: 42 min   TE 3 units" under rows timed in part: the one code billed in
+        # units that fit the total took all of the timed minutes
+        return [replace(i, minutes=totals.timed) if i.code == named[0] else i for i in items]
     if len(unknown) != 1 or unknown[0].code in in_units:
         return items
     rest = totals.timed - sum(i.minutes or 0 for i in timed if i is not unknown[0])

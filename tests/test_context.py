@@ -43,6 +43,7 @@ CASES = [
     ("quad sets with the patella held still by his hand", "quad sets", "performed"),  # held = kept in place
     ("He reports that last weekend he was able to lift the laundry basket onto the dryer", "laundry basket", "historical"),  # what he did at home
     ("Pt was able to lift the laundry basket onto the dryer x5", "laundry basket", "performed"),  # (guard) done in the session
+    ("DIP flexion w/ PIP held ext, 2x10", "2x10", "performed"),  # a joint held in position, not a session held
     # pseudo-negation: the trigger word does not negate
     ("SLS 30 s no LOB", "LOB", "performed"),
     ("step-ups 3x10 without difficulty", "step-ups", "performed"),

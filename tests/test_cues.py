@@ -151,6 +151,10 @@ def test_group_cues_need_a_group(parse, text, group):
         ("edu: low-load stretching at home", "functional_task", False),  # a stretch's load, not a load lifted
         ("SPT gave chest wall vibrations", "functional_task", False),  # the student, not a stand pivot transfer
         ("SPT w/c to bed min A", "functional_task", True),
+        ("cast #3 applied: below-knee fiberglass, 5 deg DF", "other_code", True),  # casting
+        ("land, after pool, 8 min: seated flexion stretch", "other_code", False),  # not the aquatic session
+        ("refit resting hand splint, remolded into more extension", "orthotic", True),
+        ("loosened lower strap one notch on the brace", "orthotic", True),
         ("headache up 3 pts after the bike test", "group", False),  # a score's points, not three patients
         ("circuit class, 4 pts, 1 PT", "group", True),
         ("soft tissue mob to adductor group", "group", False),  # a muscle group

@@ -1316,3 +1316,26 @@ def test_named_times_opening_times_slash_tallies_and_visit_clauses(note, expecte
 )
 def test_timed_totals_recovery_times_casting_session_lengths_and_drive_controls(note, expected):
     assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # another discipline's time and the OT session's clock are not items
+        ("Bladder program 0700-0730 (nursing). OT session 0900-1000. BP 118/72 sitting.\nADL: UB/LB dressing EOB w/ reacher, min A for pants over hips (25 min)\nToilet transfer w/ grab bar x3, SBA (12 min)", {"97535": 25, "97530": 12}),
+        # how long an orthosis is worn ('tolerating 60 min') is not time spent
+        ("Pt wearing static progressive elbow ext orthosis 3x/day, tolerating 60 min now.\nTx: UBE fwd/retro L2, AROM flex/ext 2x15, LLLD ext stretch w/ 2# over towel roll\nUnits: 97110 x2", {"97760": None, "97110": None}),
+        # a list of goals, then a line with its own label and time, is today's work
+        ("OT home visit\nGoals reviewed:\n1. Make a hot drink and carry it to the lounge - in progress\n2. Bathe at the sink - achieved\nKitchen (20 mins): made tea w/ kettle tipper, trolley to the lounge, prompts to plan the route", {"97535": 20}),
+        # a falls history is history, not a service
+        ("Falls hx: two falls getting up from the armchair at night, unable to get up off the floor once.\nStarted exercise programme: sit to stand x5, heel raises x10, seated knee ext x10 - taught, 10 mins.", {"97110": 10}),
+        # a signature with the role first is no item
+        ("Bridges 3x12, clams 3x15, side planks 3x20s - 15 min\nSPT J. Alvarez / CI M. Chen, PT", {"97110": 15}),
+        # one code billed in units that fit the stated total took all the timed minutes
+        ("Exercise | Dose | Min\nTreadmill | 2.0 mph | 14\nwalking tolerance: calf tingling at min 12, eased seated\nSide stepping RTB | 3 laps in bars |\nBridges | 2x12 |\nTotal timed: 38 min   TE 3 units", {"97110": 38, "97116": None}),
+        # a symptom's onset 'after about ten minutes' of standing is not time spent
+        ("Standing tolerance: numbness L foot comes on after about ten minutes standing at the counter, then he sits.\nUpright bike L3 12 min for conditioning.", {"97112": None, "97110": 12}),
+    ],
+)
+def test_other_disciplines_wear_times_goal_lists_role_first_signatures_and_units_of_the_total(note, expected):
+    assert _by_code(note) == expected
