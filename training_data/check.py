@@ -254,6 +254,18 @@ VOICES = {
     "pusher_syndrome_stroke_inpatient",
     "arthrogryposis_peds",
     "copd_pulmonary_rehab",
+    "patellar_tendinopathy_jumpers",
+    "chronic_ankle_instability",
+    "spondylolysis_adolescent_athlete",
+    "botulinum_toxin_spasticity_clinic",
+    "lumbar_spinal_stenosis",
+    "mallet_boutonniere_finger",
+    "reverse_total_shoulder_arthroplasty",
+    "elbow_fracture_stiffness",
+    "transverse_myelitis_rehab",
+    "hemiplegic_shoulder_pain_stroke",
+    "esports_gamer_overuse",
+    "nhs_community_rehab_team",
 }
 HARD_KINDS = {
     "intent-flip",
