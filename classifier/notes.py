@@ -916,6 +916,13 @@ def _is_charge_line(line: str) -> bool:
 _TIMED_LABEL = re.compile(r"[\s\-*\u2022]*[A-Za-z][A-Za-z /&+'-]{1,30}?\s*\(?\s*(?:~\s*|approx\.?\s*)?\d{1,3}\s*(?:minutes|mins?|')\s*\)?\s*[:\-]\s*\S", re.IGNORECASE)
 
 
+#: a visit's time split between its evaluation and its treatment: "25 min eval, 8 min tx"
+_EVALUATION_AND_TREATMENT = re.compile(
+    r"\b\d{1,3}\s*(?:minutes|mins?|')\s*(?:of\s+)?(?:re-?)?eval(?:uation)?\b[\s,;+/&]*(?:and\s+|\+\s*)?(?P<tx>\d{1,3})\s*(?:minutes|mins?|')\s*(?:of\s+)?(?:tx|treatment|rx)\b",
+    re.IGNORECASE,
+)
+
+
 def _is_timed_block_line(line: str) -> bool:
     """The line opens with a named block and its time ("- NMR 15 min: ...", "TA 14 min - ...")."""
     head = _header_prefix(line.lstrip(" \t-*\u2022>"))
@@ -1011,6 +1018,9 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                     totals.treatment = found[0][2]
             block = block_head = None
             continue
+        split = _EVALUATION_AND_TREATMENT.search(line)
+        if split and totals.timed is None:
+            totals.timed = int(split.group("tx"))  # "Time: 25 min eval, 8 min tx": the treatment's timed minutes
         # section headers inside the line split it into parts with their own context
         parts: list[tuple[int, int, str, bool]] = []
         pos, part_ctx = 0, ctx

@@ -1339,3 +1339,17 @@ def test_timed_totals_recovery_times_casting_session_lengths_and_drive_controls(
 )
 def test_other_disciplines_wear_times_goal_lists_role_first_signatures_and_units_of_the_total(note, expected):
     assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # e-stim left running with the patient alone is unattended; attended stimulation keeps its code
+        ("NMES L supraspinatus, 35 Hz, 5s on/10s off, 20 min seated, pt left with call bell after set-up\nBridges 2x12, clams 2x15 - 10 min", {"G0283": 20, "97110": 10}),
+        ("NMES quads w/ quad sets during each cycle, attended, 12 min\nBike 8 min L3", {"97032": 12, "97110": 8}),
+        # a visit's time split between the evaluation and the treatment times the one treatment
+        ("OT Eval - Acute\nTime: 30 min eval, 10 min tx\nComplexity: low.\nTx: practised LB dressing with reacher and sock aid, hip precautions kept, return demo", {"97165": 30, "97535": 10}),
+    ],
+)
+def test_unattended_stimulation_and_a_visit_split_between_evaluation_and_treatment(note, expected):
+    assert _by_code(note) == expected
