@@ -1969,7 +1969,8 @@ _COORDINATION = re.compile(
 _NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b", re.IGNORECASE)
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
-    r"[\s\-*\u2022]*(?:(?:pre|post|pre-?tx|post-?tx|pre-?ex|post-?ex|rest(?:ing)?|baseline|start|end)\s*[:\-]\s*)?(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|heart\s+rate|blood\s+pressure|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|pain|state(?=\s*:))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
+    r"[\s\-*\u2022]*(?:(?:pre|post|pre-?tx|post-?tx|pre-?ex|post-?ex|rest(?:ing)?|baseline|start|end)\s*[:\-]\s*)?(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|heart\s+rate|blood\s+pressure|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|(?:(?:mild|mod|moderate|severe|slight|some|min|minimal)\s+)?pain"
+    r"|state(?=\s*:)|(?:pt|patient)\s+(?:tolerated|tol|restless|agitated|lethargic|drowsy|anxious|tearful))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
     re.IGNORECASE,
 )
 #: an item told as an earlier visit's ("Per last visit 02/06: pt performed ...", "Prior session: ...")

@@ -1349,7 +1349,10 @@ def test_other_disciplines_wear_times_goal_lists_role_first_signatures_and_units
         ("NMES quads w/ quad sets during each cycle, attended, 12 min\nBike 8 min L3", {"97032": 12, "97110": 8}),
         # a visit's time split between the evaluation and the treatment times the one treatment
         ("OT Eval - Acute\nTime: 30 min eval, 10 min tx\nComplexity: low.\nTx: practised LB dressing with reacher and sock aid, hip precautions kept, return demo", {"97165": 30, "97535": 10}),
+        # how the patient was and how pain settled are observations, not items
+        ("Pt restless in bed, pulling at lines, sitter present.\nAAROM B UE 2x10, heel slides 2x10 (8 min)", {"97110": 8}),
+        ("Mild pain increase to 4/10 which settled with standing extension.\nSLS on foam 3x30s, tandem walk 4 laps - 10 min", {"97112": 10}),
     ],
 )
-def test_unattended_stimulation_and_a_visit_split_between_evaluation_and_treatment(note, expected):
+def test_unattended_stimulation_visits_split_between_evaluation_and_treatment_and_observations(note, expected):
     assert _by_code(note) == expected
