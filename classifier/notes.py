@@ -923,6 +923,14 @@ _EVALUATION_AND_TREATMENT = re.compile(
 )
 
 
+def _details_its_block(label: str) -> bool:
+    """An indented line's label leaves it in the block above: no block name, or a neighbouring
+    service's name without a time of its own ("  LB dressing: sock aid ..." under "Ther Act -
+    15 min")."""
+    code = header_code(label)
+    return code is None or (code not in THREE and not minutes_in(label))
+
+
 def _is_timed_block_line(line: str) -> bool:
     """The line opens with a named block and its time ("- NMR 15 min: ...", "TA 14 min - ...")."""
     head = _header_prefix(line.lstrip(" \t-*\u2022>"))
@@ -1155,14 +1163,15 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 new[0].header_code = header_code(cells[0])  # "| gait | 15 min | hopping w/ RW ...": a timed row's service
             head = _header_prefix(piece)
             # an indented line keeps its block even with a timed label ("  NuStep L4 8 min - same");
-            # a coded header ("NMR 10 min - ...") opens a block of its own
+            # a coded header ("NMR 10 min - ...") opens a block of its own; an indented label of a
+            # neighbouring service without a time ("  LB dressing: sock aid ...") details its block
             # (a labelled line timed on its own, "Tx after re-eval: ... 10 min.", ends a heading's block)
             timed_own = bool(_OWN_LABEL.match(piece)) and any(sg.minutes is not None for sg in new)
             member = (
                 block is not None
                 and block_head is not None
                 and (continuation or block_open or caps_open and not timed_own)
-                and (head is None or (continuation and header_code(head[1]) is None))
+                and (head is None or (continuation and _details_its_block(head[1])))
                 and not _clocked_after(piece, text[block_head.start : block_head.end])
             )
             if member:
@@ -1375,7 +1384,7 @@ def _anchored_minutes(part: str) -> bool:
     if not mins:
         return False
     lead = not part[: mins[0][0]].strip(" -*\u2022([")
-    close = not _DICTATED_PUNCTUATION.sub(" ", part[mins[-1][1] :]).strip(" .;,)]~")
+    close = not _TOTAL_WORD.sub(" ", _DICTATED_PUNCTUATION.sub(" ", part[mins[-1][1] :])).strip(" .;,)]~")  # ("..., about 15 minutes total.")
     # ... or closes its first sentence after a dash: "Prolonged stretch + PROM R wrist - 12 min.
     # Wrist ext PROM to 55 deg"
     after = part[mins[0][1] - 1 :]  # (the minutes may take the full stop: "12 min.")
@@ -1589,7 +1598,7 @@ def _then_chunks(line: str, mins: list[tuple[int, int, int]], doses: bool = True
     return out if several or not doses else []
 
 
-_OPENS_LIST = re.compile(r"\s*\)?\s*:")
+_OPENS_LIST = re.compile(r"\s*\)?\s*(?:for\s+[^:.;,\n]{1,40})?:")  # ("Tilt table 30 min for head/trunk control: ...")
 _OPENING_THEN = re.compile(r"\b(?:and\s+)?then\s+(?:(?:we|pt|he|she|they)\s+(?:did|spent)\s+)?(?:~\s*|about\s+|approx\.?\s*|another\s+)?$", re.IGNORECASE)
 
 
@@ -1970,7 +1979,7 @@ _NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbill
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
     r"[\s\-*\u2022]*(?:(?:pre|post|pre-?tx|post-?tx|pre-?ex|post-?ex|rest(?:ing)?|baseline|start|end)\s*[:\-]\s*)?(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|heart\s+rate|blood\s+pressure|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|(?:(?:mild|mod|moderate|severe|slight|some|min|minimal)\s+)?pain"
-    r"|state(?=\s*:)|(?:pt|patient)\s+(?:tolerated|tol|restless|agitated|lethargic|drowsy|anxious|tearful))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
+    r"|state(?=\s*:)|(?:pt|patient)\s+(?:tolerated|tol|restless|agitated|lethargic|drowsy|anxious|tearful)|tolerat(?:es|ed|ing))\b(?!\s*(?:neuroscience|education|ed\b|management|mgmt))",
     re.IGNORECASE,
 )
 #: an item told as an earlier visit's ("Per last visit 02/06: pt performed ...", "Prior session: ...")
@@ -2174,7 +2183,7 @@ def _in_group(s: Suggestion, seg_text: str) -> bool:
 #: (both uses also need a performed group cue, so the lexicon's decoys, "up 3 pts", "3 pts of
 #: contact", "group home", already keep those phrases out)
 _GROUP_SETTING = re.compile(
-    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|attendees|residents|clients|kids|children|peers|students|athletes|players))\b",
+    r"\b(?:group|grp|class|concurrent(?:ly)?|\d{1,2}\s*(?:other\s+)?(?:pts|patients|participants|attendees|residents|clients|kids|children|peers|students|athletes|players|boxers|members|adults|seniors))\b",
     re.IGNORECASE,
 )
 

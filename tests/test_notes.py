@@ -1356,3 +1356,24 @@ def test_other_disciplines_wear_times_goal_lists_role_first_signatures_and_units
 )
 def test_unattended_stimulation_visits_split_between_evaluation_and_treatment_and_observations(note, expected):
     assert _by_code(note) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # an indented label of a neighbouring service under a timed block details that block
+        ("Ther Act (97530) - 12 min\n  LB dressing: sock aid and reacher to get pants over feet, mod I with AE by end\nTher Act (97530) - 10 min\n  unloading dishes to a shoulder-height shelf, carrying a 3 lb bag 20 ft", {"97535": 12, "97530": 10}),
+        # a time closing its sentence before 'total' closes the activity: a vitals-heavy line is still work done
+        ("Began with a warm up then three rounds of three minutes with gloves, working on cardiovascular endurance, heart rate up to 124, about 15 minutes total.", {"97110": 15}),
+        # a class the patient attended, counted by its members, is a group
+        ("Boxing class 10:00 (8 boxers, 1 PTA + 2 coaches)\nPt attended full class, 60 min.\nStations: heavy bag, speed bag, footwork ladder, step-ups", {"97150": 60}),
+        # a time before a purpose and a colon heads its sentence; the times inside are doses
+        ("Tilt table 30 min for head and trunk control: 0 -> 60 deg over 8 min, held at 60 deg x 22 min with head righting facilitated at the cervical extensors, midline head to a visual target at eye level, BP stable throughout at 110/70.", {"97112": 30}),
+        # what the patient tolerates per the log is a finding in a re-evaluation
+        ("PT RE-EVALUATION (30-day)\nCRS-R 12 (admit 6)\nTolerates tilt table 70 deg x 30 min w/o orthostasis (per log).\nRe-eval: 40 min.", {"97164": 40}),
+        # a community outing is community reintegration training
+        ("Community outing 0915-1000: took the bus with OT to the grocery store, planned the route on the transit app, shopped from her list on a $30 budget, paid by card.", {"97537": 45}),
+    ],
+)
+def test_labels_under_blocks_totals_classes_purposes_tolerances_and_outings(note, expected):
+    assert _by_code(note) == expected
