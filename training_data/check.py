@@ -266,6 +266,18 @@ VOICES = {
     "hemiplegic_shoulder_pain_stroke",
     "esports_gamer_overuse",
     "nhs_community_rehab_team",
+    "digital_nerve_repair_hand",
+    "mpfl_patellar_instability",
+    "ankylosing_spondylitis_axial",
+    "rock_steady_boxing_parkinson",
+    "inflammatory_myopathy_clinic",
+    "hallux_valgus_bunionectomy",
+    "scaphoid_fracture_wrist",
+    "disorders_of_consciousness_tbi",
+    "substance_use_recovery_ot",
+    "systemic_sclerosis_hand",
+    "spinal_fusion_scoliosis_teen",
+    "pediatric_limb_difference_prosthetic",
 }
 HARD_KINDS = {
     "intent-flip",
