@@ -1880,6 +1880,8 @@ def classify_segments(text: str, segments: list[Segment], model: LinearModel | N
             # lines of different codes whose own minutes make up the header's, or fit inside
             # it ("PTA 2:05-2:30" over lines of 10', 8' and 5'), keep them
             continue
+        if head.header_code is None and own and sum(own) < head.minutes and not text[head.start : head.end].rstrip().endswith(":"):
+            continue  # a visit's clock ("PTA tx 9:00-9:45") over a vitals line and a line timed on its own
         untimed = [m for m in members if m.minutes is None]
         for m in members:
             m.minutes = None  # durations inside the listed exercises; the header gives the block time

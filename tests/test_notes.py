@@ -1373,6 +1373,8 @@ def test_unattended_stimulation_visits_split_between_evaluation_and_treatment_an
         ("PT RE-EVALUATION (30-day)\nCRS-R 12 (admit 6)\nTolerates tilt table 70 deg x 30 min w/o orthostasis (per log).\nRe-eval: 40 min.", {"97164": 40}),
         # a community outing is community reintegration training
         ("Community outing 0915-1000: took the bus with OT to the grocery store, planned the route on the transit app, shopped from her list on a $30 budget, paid by card.", {"97537": 45}),
+        # a visit's clock over a vitals line and a line timed on its own does not time that line
+        ("PTA tx 3/14  9:00-9:45\nPre fatigue 2/10, HR 76, BP 110/70\nNMES R tib ant w/ active DF on each cycle, PTA attending - 12 min\nBalance: foam EO/EC 3x30s, tandem walk in bars 4 lengths - 18 min", {"97032": 12, "97112": 18}),
     ],
 )
 def test_labels_under_blocks_totals_classes_purposes_tolerances_and_outings(note, expected):
