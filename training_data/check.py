@@ -278,6 +278,18 @@ VOICES = {
     "systemic_sclerosis_hand",
     "spinal_fusion_scoliosis_teen",
     "pediatric_limb_difference_prosthetic",
+    "wrist_tfcc_injury",
+    "knee_cartilage_restoration",
+    "frailty_prehab_tavi",
+    "vestibular_schwannoma_postop",
+    "atypical_parkinsonism_psp_msa",
+    "cognitive_functional_therapy_back",
+    "hamstring_strain_sprinter",
+    "rib_fracture_older_trauma",
+    "guillain_barre_outpatient",
+    "brain_tumor_neuro_oncology_rehab",
+    "juvenile_fibromyalgia_pain_peds",
+    "adult_degenerative_scoliosis",
 }
 HARD_KINDS = {
     "intent-flip",
