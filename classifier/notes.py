@@ -43,10 +43,11 @@ _REST_AFTER = re.compile(
     r"|\s*(?:ea|each)\b|\s*per\s+(?:side|hand|leg|arm|limb|direction)\b|\s*holds?\b"
     r"|\s*\((?:by\s+|per\s+|w/\s+)?(?:nursing|rn|nurse|cna|nursing\s+staff)\)",
     re.IGNORECASE,
-)  # ... another discipline's time ("Bowel program 0800-0900 (nursing)"), a dose per item ("putty 3 min ea", "1 min per side"), a home prescription ("walk 10
+)  # ... a dose per item ("putty 3 min ea", "1 min per side"), a home prescription ("walk 10
 # min 3x/day", "10 min BID") or a wait for symptoms to settle ("sat EOB 3 min for the
 # dizziness to pass"), the billing rule ("8 min rule: 24 TE / ..."), a late arrival ("arrived
-# 10 min late"), or something before the session ("fed 30 min prior")
+# 10 min late"), something before the session ("fed 30 min prior") or another discipline's
+# time ("Bowel program 0800-0900 (nursing)")
 # text just before a minutes value that makes it something other than time spent: a recovery
 # or rest interval, a frequency, sets ("3x10'"; not a level, "L2 x10'"), a time point
 # ("BP 152/76 @ 10 min"), a check interval ("sx check q5 min"), a recovery ("SpO2 90% in 3 min",
