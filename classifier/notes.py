@@ -1497,10 +1497,11 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
             return [Segment(a + c0, a + c1, v, header_code=_chunk_header_code(line[c0:c1])) for c0, c1, v in chunks]
     sentences = sentences or _sentences(line)
     labelled = bool(_OWN_LABEL.match(line)) and len(mins) == 1  # "Tilt table: supine BP ... Progressed to 60 deg over 20 min ..."
-    if len(line) > 160 and len(sentences) > 1 and _timed_lead(line[sentences[0][0] : sentences[0][1]]):
+    lead = _timed_lead(line[sentences[0][0] : sentences[0][1]]) if len(line) > 160 and len(sentences) > 1 else None
+    if lead is not None:
         # "Functional task training for 20 minutes today. Repeated squat-to-lift ... a 2 minute
         # bout of ...": a first sentence that only names the activity and its time heads the rest
-        return [Segment(a, b, minutes_in(line[sentences[0][0] : sentences[0][1]])[0][2], _units(line))]
+        return [Segment(a, b, lead, _units(line))]
     if len(line) > 160 and len(sentences) > 1 and not leading and not closing and not labelled:
         # (a sentence that times the visit, "Pt seen in room and OT gym for 45 minutes.", is not an item)
         sentences = [(_after_seen_for(line, s0, s1), s1) for s0, s1 in sentences]
@@ -1517,15 +1518,15 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
 _LEAD_FILLER = re.compile(r"\b(?:today|this\s+session|this\s+visit|for|of|x|about|approx\.?|approximately|~)\b", re.IGNORECASE)
 
 
-def _timed_lead(sentence: str) -> bool:
-    """A sentence that only names an activity and its one time ("Functional task training for
-    20 minutes today.", "Balance work x 12 min.")."""
+def _timed_lead(sentence: str) -> int | None:
+    """The time of a sentence that only names an activity and that one time ("Functional task
+    training for 20 minutes today.", "Balance work x 12 min."), else None."""
     mins = minutes_in(sentence)
     if len(mins) != 1:
-        return False
+        return None
     rest = _LEAD_FILLER.sub(" ", sentence[: mins[0][0]] + " " + sentence[mins[0][1] :])
     words = re.findall(r"[A-Za-z][A-Za-z/\-]*", rest)
-    return 1 <= len(words) <= 4 and not re.search(r"\d", rest)
+    return mins[0][2] if 1 <= len(words) <= 4 and not re.search(r"\d", rest) else None
 
 
 #: a sentence that times the visit: "Pt seen in room and OT gym for 45 minutes."
@@ -1710,9 +1711,7 @@ def _lone_block(line: str) -> tuple[str | None, int] | None:
     """A line that is only a block's name and its time, perhaps with a remark in brackets
     ("TE 20'", "NMR: 12 min (see flowsheet)"): the block's code and minutes."""
     m = _LONE_BLOCK.match(line)
-    if not m or not _patterns()["block_name"].match(_header_words(m.group("name"))) or not 0 < int(m.group("n")) <= 240:
-        return None
-    return header_code(m.group("name")), int(m.group("n"))
+    return _named_block(_header_words(m.group("name")), m.group("name"), m.group("n")) if m else None
 
 
 def _closing_block(line: str) -> tuple[str | None, int] | None:
@@ -1722,9 +1721,15 @@ def _closing_block(line: str) -> tuple[str | None, int] | None:
     if not m or not line[: m.start()].strip(" -*\u2022"):
         return None
     name = m.group("name").lower()
-    if not _patterns()["block_name"].match(name) or not 0 < int(m.group("n")) <= 240:
+    return _named_block(name, name, m.group("n"))
+
+
+def _named_block(words: str, name: str, minutes: str) -> tuple[str | None, int] | None:
+    """The code and minutes of a block whose name (``words``, normalised) is a block name and
+    whose time is a plausible one."""
+    if not _patterns()["block_name"].match(words) or not 0 < int(minutes) <= 240:
         return None
-    return header_code(name), int(m.group("n"))
+    return header_code(name), int(minutes)
 
 
 def _minutes_weak(text: str) -> tuple[int | None, None, bool]:
