@@ -2611,8 +2611,16 @@ def _is_wrapped(line: str, nxt: str) -> bool:
     return bool(_OPEN_END.search(line) or _GOES_ON.match(nxt))
 
 
+def _in_capitals(text: str) -> bool:
+    """A note typed or exported all in capitals: lines in capitals then say nothing about
+    headings, so the note is segmented in lower case (offsets unchanged)."""
+    upper = sum(map(str.isupper, text))
+    return upper >= 20 and sum(map(str.islower, text)) * 20 <= upper and len(text.lower()) == len(text)
+
+
 def analyze(text: str, rule: str = "cms", model: LinearModel | None = None) -> NoteAnalysis:
-    segs, totals, billed = segment_note(readable_layout(text))
+    layout = readable_layout(text)
+    segs, totals, billed = segment_note(layout.lower() if _in_capitals(layout) else layout)
     segs = classify_segments(text, segs, model)
     segs = _drop_preamble(text, segs)
     title = _titled_evaluation(text)

@@ -1379,3 +1379,18 @@ def test_unattended_stimulation_visits_split_between_evaluation_and_treatment_an
 )
 def test_labels_under_blocks_totals_classes_purposes_tolerances_and_outings(note, expected):
     assert _by_code(note) == expected
+
+
+_MIXED_CASE_NOTE = (
+    "S: Pain 4/10 L knee, slept better.\nO: L TKA wk 5.\nBike 8' for ROM.\n"
+    "Quad sets, SLR 3x10, terminal knee ext w/ band 2x15 - 12'.\n"
+    "Single leg stance on foam w/ reaches, tandem stance eyes closed - 10'.\n"
+    "Ice pack 10' end of session.\nP: Cont per protocol."
+)
+
+
+def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
+    # every line of a note exported in capitals looks like a heading; case says nothing there
+    expected = {"97110": 20, "97112": 10, "97010": 10}
+    assert _by_code(_MIXED_CASE_NOTE) == expected
+    assert _by_code(_MIXED_CASE_NOTE.upper()) == expected
