@@ -99,6 +99,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"|(?<![\d:.])(?P<n>\d{{1,3}})(?:-\d{{1,3}})?\s*{_MIN_WORD}"
             rf"|(?<![\w.])(?P<w>{words})\s+{_MIN_WORD}"
             rf"|(?<![\d:./])(?P<q>\d{{1,2}})\s*['\u2019\u2032](?!['\u2019\u2032])(?!\s*x\s*\d)(?!\s*/\s*\d)"  # (not "1'/1'" work/rest intervals)
+            r"|(?<![\d:./,y])(?P<mm>\d{1,2})(?-i:m)(?=[ \t]*(?:$|\n|[)|,;]|-[ \t]|[ \t]-))"  # "putty 2x15, 8m": minutes closing a row (not metres, see below)
             r"|(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*(?:-|\u2013|to)\s*(?P<h2>\d{1,2}):(?P<m2>\d{2})"
             r"|\b(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s*(?:-|\u2013|to)\s*(?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)\b"
             r"|\b(?:time|mins?|minutes)\s*[:=]\s*(?P<t>\d{1,3})\b(?!\s*(?:[:/.\-]\s*\d|%))"
@@ -157,6 +158,16 @@ class Totals:
 _STOPPED_AT = re.compile(r"\b(?:stopped|terminated|ended|discontinued|halted|fatigued|tired|fatigue)\s+(?:at|after)\s*(?:~\s*|about\s+|approx\.?\s+)?$", re.IGNORECASE)
 
 
+#: words before a number and "m" that make it metres or months, not minutes ("amb 2 x 30m",
+#: "carry 20m", "s/p TKA 3m")
+_NOT_MINUTES_M = re.compile(
+    r"(?:\b(?:walk\w*|amb\w*|gait|carr\w*|lap\w*|shuttle\w*|distance|sprint\w*|run\w*|jog\w*|(?:push|pull|drag)(?!-)\w*|propel\w*|"
+    r"hop\w*|bound\w*|throw\w*|toss\w*|\d*mwt|tug|cm|mm|km|s/p|status|post|since|onset|age|aged|old|dx|doi|doo)\b[^\n]*"
+    r"|\d\s*(?:ft|feet|')[^\n]*|[x\u00d7@]\s*|\bat\s+|\d\s*/\s*)$",
+    re.IGNORECASE,
+)
+
+
 def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
     """``(start, end, minutes)`` for every minutes expression in ``text`` that times an
     intervention; with ``visit=True``, for those that time the whole visit instead. Lines and
@@ -183,6 +194,10 @@ def _minutes_in(text: str, visit: bool) -> tuple[tuple[int, int, int], ...]:
             v = int(m.group("t"))  # a labelled field: "Time: 15", "Min: 12"
         elif m.group("w"):
             v = sum(words[w] for w in re.split(r"[- ]", m.group("w").lower()))
+        elif m.group("mm"):
+            v = int(m.group("mm"))
+            if v > QUOTE_MINUTES_MAX or _NOT_MINUTES_M.search(text, max(0, m.start() - 48, text.rfind("\n", 0, m.start()) + 1), m.start()):
+                continue  # "carry 20m", "4 x 30m", "walked 40m": a distance
         elif m.group("q"):
             v = int(m.group("q"))
             if v > QUOTE_MINUTES_MAX:

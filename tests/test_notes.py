@@ -52,6 +52,15 @@ MINUTES = [
     ("MHP 10 min prior to ex", 10),
     ("standing tolerance 8 min before rest", None),  # how long the patient lasted, not a service's time
     ("sitting tolerance: ~20 min", None),
+    ("putty green - gross grasp/lat pinch 2x15, 8m", 8),  # a lower-case "m" closing a row
+    ("Patellar mobs sup/inf/med gr III - 6m", 6),
+    ("standing feet together EC, 3 x 30 s (8m) - postural control", 8),
+    ("carry 20m x4 w/ 10 kg", None),  # metres
+    ("walked 40m w/ RW, 2 rests", None),
+    ("shuttle walk 2 x 10m, cues", None),
+    ("Pt 29M, L shoulder pain, visit 4", None),  # an age and sex
+    ("s/p R TKA 3m, doing well", None),  # months since surgery
+    ("age 3y2m, GMFCS II", None),
 ]
 
 
