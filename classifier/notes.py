@@ -1491,9 +1491,11 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     leading = bool(mins) and not line[: mins[0][0]].strip(" -*\u2022([")
     closing = bool(mins) and not _TOTAL_WORD.sub(" ", _DICTATED_PUNCTUATION.sub(" ", line[mins[-1][1] :])).strip(" .;,)]~")
     if len(mins) >= 2 and not one_closing_time:
-        parts = _split_on(line, (";", "|")) or _split_on(line, (",",))
+        parts = _split_on(line, (";", "|"))
+        clauses = parts or _at_sentence_ends(line, _split_on(line, (",",)))  # (a sentence's end ends a clause)
+        parts = parts or _split_on(line, (",",))
         timed = [(p0, p1) for p0, p1 in parts or [] if minutes_in(line[p0:p1])]
-        closed = _close_on_times(line, parts) if len(timed) >= 2 else []  # type: ignore[arg-type]
+        closed = _close_on_times(line, clauses) if len(timed) >= 2 else []  # type: ignore[arg-type]
         if len(closed) >= 2:
             # activities each closed by a time of its own: "..., drops at first, 12 min, then ..."
             return [s for p0, p1 in closed for s in _line_segments(text, *_strip(text, a + p0, a + p1)) if s.end > s.start]
@@ -1669,23 +1671,33 @@ def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple
 
 
 def _close_on_times(line: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Run-on narrative that closes each activity with its time as a part of its own ("... moving
-    them to an egg carton, lots of drops first round, 15 min, then he stacked cans ..., 14 min"):
-    each part that is only a time closes the parts since the previous one; parts after the last
-    such time join it."""
+    """Run-on narrative that closes each activity with its time ("... moving them to an egg
+    carton, lots of drops first round, 15 min, then he stacked cans ..., 14 min", "..., about
+    15 min, aimed at postural support. Moved to the table ... ~20 minutes."): a part that is only
+    a time ("about 15 min") closes the parts since the previous one, and a purpose clause right
+    after it ("aimed at ...", "for isolated finger control") joins it; untimed parts after the
+    last such time join it."""
     out: list[tuple[int, int]] = []
     start: int | None = None
     for p0, p1 in parts:
+        piece = line[p0:p1]
+        if start is None and out and _PURPOSE_CLAUSE.match(piece) and not minutes_in(piece):
+            out[-1] = (out[-1][0], p1)
+            continue
         start = p0 if start is None else start
-        if minutes_in(line[p0:p1]) and not _header_words(line[p0:p1]):
+        if minutes_in(piece) and (not _TIME_FILLER.sub(" ", _header_words(piece)).strip()):
             out.append((start, p1))
             start = None
     if start is not None:
-        if out:
+        if out and not minutes_in(line[start : parts[-1][1]]):
             out[-1] = (out[-1][0], parts[-1][1])
         else:
-            out.append((start, parts[-1][1]))
+            out.append((start, parts[-1][1]))  # (timed parts after the last closing time are their own)
     return out
+
+
+_TIME_FILLER = re.compile(r"\b(?:about|approx|approximately|around|roughly|total|for|another|x)\b")
+_PURPOSE_CLAUSE = re.compile(r"\s*(?:aimed\s+at|for|to\s+(?:improve|increase|work|address|promote|facilitate|build)|working\s+on|focus(?:ed|ing)?\s+on|targeting|in\s+order\s+to|so\s+(?:that|she|he|they|pt))\b", re.IGNORECASE)
 
 
 def _attach_comments(line: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1758,6 +1770,14 @@ def _split_on(line: str, seps: tuple[str, ...]) -> list[tuple[int, int]] | None:
         return None
     bounds = [0] + [c + 1 for c in cuts] + [len(line) + 1]
     return [(bounds[i], bounds[i + 1] - 1) for i in range(len(bounds) - 1)]
+
+
+def _at_sentence_ends(line: str, parts: list[tuple[int, int]] | None) -> list[tuple[int, int]] | None:
+    """Comma-separated parts cut again where a sentence ends inside one ("..., about 8 minutes.
+    Then we taught nerve sliders in sitting, ..."), so a time closing a sentence is a part."""
+    if parts is None:
+        return None
+    return [(p0 + s0, p0 + s1) for p0, p1 in parts for s0, s1 in _sentences(line[p0:p1])] or None
 
 
 def _sentences(line: str) -> list[tuple[int, int]]:

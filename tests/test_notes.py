@@ -1403,3 +1403,18 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
     expected = {"97110": 20, "97112": 10, "97010": 10}
     assert _by_code(_MIXED_CASE_NOTE) == expected
     assert _by_code(_MIXED_CASE_NOTE.upper()) == expected
+
+
+@pytest.mark.parametrize(
+    "note,expected",
+    [
+        # a dictated paragraph whose sentences close on their times: a sentence's end ends the
+        # clause its time closes, so the next sentence starts the next activity
+        ('PT note, dictated. He is 3 weeks out from a lumbar fusion. He says he walks the block twice a day for about 20 minutes, back pain is down, only some tightness across the incision. He drove to church without trouble. Today we practised rolling and supine to sit from the mat with log-roll technique, four reps each way, cues to keep the trunk in line, about 7 minutes. Then we worked on hamstring stretching in long sitting, three holds of thirty seconds each side, plus bridges two sets of twelve, 12 minutes. Then stair practice, one flight twice with the rail, cues for a step-to pattern, 9 minutes. Finished with a hot pack to the low back for 10 minutes while I updated his program. Tolerated well.', {"97530": 7, "97110": 12, "97116": 9, "97010": 10}),
+        # a time with "about" closes its activity and the purpose clause after it belongs to it;
+        # activities after the last such time keep their own times
+        ('OT intensive block, day 4. 7 y/o M, L hemiplegia. Started in quadruped with weight shifts onto the L arm, tapping cues at the triceps to hold elbow extension, about 12 min, aimed at weight acceptance through the arm. Moved to the table for in-hand manipulation: moving beads from palm to fingertips and dropping them in a jar, turning a pencil end to end, ~15 minutes, for finger isolation. Then putty squeezes and pinches (roll, squeeze, key pinch) 3 sets of 10, 8 min. Zipper practice on his jacket, cues to hold the tab with the L hand, 10 min.', {"97112": 27, "97110": 8, "97535": 10}),
+    ],
+)
+def test_run_on_paragraphs_whose_times_close_their_sentences(note, expected):
+    assert _by_code(note) == expected
