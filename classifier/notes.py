@@ -1147,12 +1147,20 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 # "(above ~10 min)", "(above incl in 12 min)", "ex time 18 min": the time of the
                 # untimed lines above
                 members = _untimed_above(text, segments)
+                value = int(next(v for v in above.groups() if v)) if above is not None else named_time
                 if members:
-                    head = Segment(pa, pb, int(next(v for v in above.groups() if v)) if above is not None else named_time, None)
+                    head = Segment(pa, pb, value, None)
                     head.block = head
                     for sg in members:
                         sg.block = head
                     segments.append(head)
+                    block = block_head = None
+                    continue
+                closes = segments[-1].block if segments else None
+                if closes is not None and closes.minutes is None and "\n\n" not in text[segments[-1].end : pa]:
+                    # "TE:\n  leg press ...\n  SLR ...\n  = 22 min": the time closing an untimed
+                    # block's lines is the block's
+                    closes.minutes = value
                     block = block_head = None
                     continue
             if _MINUTES_COLUMN.match(piece):

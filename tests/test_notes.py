@@ -1414,7 +1414,11 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         # a time with "about" closes its activity and the purpose clause after it belongs to it;
         # activities after the last such time keep their own times
         ('OT intensive block, day 4. 7 y/o M, L hemiplegia. Started in quadruped with weight shifts onto the L arm, tapping cues at the triceps to hold elbow extension, about 12 min, aimed at weight acceptance through the arm. Moved to the table for in-hand manipulation: moving beads from palm to fingertips and dropping them in a jar, turning a pencil end to end, ~15 minutes, for finger isolation. Then putty squeezes and pinches (roll, squeeze, key pinch) 3 sets of 10, 8 min. Zipper practice on his jacket, cues to hold the tab with the L hand, 10 min.', {"97112": 27, "97110": 8, "97535": 10}),
+        # a time alone on the line after an untimed block's lines closes that block
+        ('Knee revision, wk 12\nTE:\n  seated knee ext 5# 3x12\n  mini squats at counter 3x10 for quad strength\n  bike seat high, full revs\n  = 18 min\nTA (home tasks):\n  carried laundry basket 30 ft x3, set down on low shelf by squatting\n  picked items off floor with a reacher and loaded the washer\n  = 12 min', {"97110": 18, "97530": 12}),
+        ('BALANCE:\n - tandem stance on foam 3x30 s, EO then EC\n - walking w/ head turns 4 passes x 15 m\n (14 min)\nSTRENGTH:\n - STS 3x10 arms crossed, quad strength\n - heel raises 3x15\n (9 min)', {"97112": 14, "97110": 9}),
     ],
 )
-def test_run_on_paragraphs_whose_times_close_their_sentences(note, expected):
+def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
     assert _by_code(note) == expected
+
