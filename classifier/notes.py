@@ -1729,7 +1729,7 @@ def _attach_comments(line: str, sentences: list[tuple[int, int]]) -> list[tuple[
 
 
 _TIME_ONLY_SENTENCE = re.compile(
-    r"\s*(?:for\s+|that\s+took\s+|took\s+|time:?\s*)?(?:approximately|approx\.?|about|around|roughly|~)?\s*(?:\d{1,3}|[a-z]+(?:[- ][a-z]+)?)\s*(?:minutes|mins?|')(?:\s+total)?\s*[.;]?\s*(?=\[|$)",
+    r"\s*(?:for\s+|that\s+took\s+|took\s+|time:?\s*)?(?:approximately|approx\.?|about|around|roughly|~)?\s*(?:\d{1,3}|[a-z]+(?:[- ][a-z]+)?)\s*(?:minutes|mins?|')(?:\s+total)?(?:\s+(?:for|on)\s+(?:that|this|it|those|these|them)(?:\s+part)?)?\s*[.;]?\s*(?=\[|$)",
     re.IGNORECASE,
 )
 _CLOSING_BLOCK = re.compile(r"(?:^|[\s,;.])(?P<name>[A-Za-z][A-Za-z/\-]*(?:\s[A-Za-z][A-Za-z/\-]*)?)\s+(?P<n>\d{1,3})\s*(?:minutes|mins|min|')?\s*$", re.IGNORECASE)

@@ -1417,6 +1417,8 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         # a time alone on the line after an untimed block's lines closes that block
         ('Knee revision, wk 12\nTE:\n  seated knee ext 5# 3x12\n  mini squats at counter 3x10 for quad strength\n  bike seat high, full revs\n  = 18 min\nTA (home tasks):\n  carried laundry basket 30 ft x3, set down on low shelf by squatting\n  picked items off floor with a reacher and loaded the washer\n  = 12 min', {"97110": 18, "97530": 12}),
         ('BALANCE:\n - tandem stance on foam 3x30 s, EO then EC\n - walking w/ head turns 4 passes x 15 m\n (14 min)\nSTRENGTH:\n - STS 3x10 arms crossed, quad strength\n - heel raises 3x15\n (9 min)', {"97112": 14, "97110": 9}),
+        # a sentence that is only a time ("About ten minutes for that.") times the one before it
+        ('He came in stiff after a long drive and we spent a few minutes on how the week went; he has been sleeping better. We worked on standing balance at the counter, feet together then tandem, eyes open and closed, with light perturbations at the pelvis, and he steadied faster by the end. About ten minutes for that. Stairs and outdoor walking were left for next time because his knee was sore from the flight, and he agreed.', {"97112": 10}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
