@@ -1625,7 +1625,7 @@ def _then_chunks(line: str, mins: list[tuple[int, int, int]], doses: bool = True
     return out if several or not doses else []
 
 
-_OPENS_LIST = re.compile(r"\s*\)?\s*(?:for\s+[^:.;,\n]{1,40})?:")  # ("Tilt table 30 min for head/trunk control: ...")
+_OPENS_LIST = re.compile(r"\s*\)?\s*(?:for\s+[^:.;,\n]{1,40})?(?::|\s[-\u2013\u2014]\s+(?!(?:and\s+)?then\b))", re.IGNORECASE)  # ("Tilt table 30 min for head/trunk control: ...", "job tasks for about 25 min - climbing ...")
 _OPENING_THEN = re.compile(r"\b(?:and\s+)?then\s+(?:(?:we|pt|he|she|they)\s+(?:did|spent)\s+)?(?:~\s*|about\s+|approx\.?\s*|another\s+)?$", re.IGNORECASE)
 
 

@@ -1419,6 +1419,8 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         ('BALANCE:\n - tandem stance on foam 3x30 s, EO then EC\n - walking w/ head turns 4 passes x 15 m\n (14 min)\nSTRENGTH:\n - STS 3x10 arms crossed, quad strength\n - heel raises 3x15\n (9 min)', {"97112": 14, "97110": 9}),
         # a sentence that is only a time ("About ten minutes for that.") times the one before it
         ('He came in stiff after a long drive and we spent a few minutes on how the week went; he has been sleeping better. We worked on standing balance at the counter, feet together then tandem, eyes open and closed, with light perturbations at the pelvis, and he steadied faster by the end. About ten minutes for that. Stairs and outdoor walking were left for next time because his knee was sore from the flight, and he agreed.', {"97112": 10}),
+        # a time followed by a dash and the activity's details heads its sentence
+        ("pt is a roofer 10 wks post R rotator cuff repair, cleared for light duty. today worked on job tasks for about 20 min - carrying a bundle of shingles (15#) up 3 steps x5, reaching overhead to nail a mock fascia board 4 x 1 min, kneeling and rising on a sloped board x8, cues for trunk position. then ER/IR w/ red band 3x15 and prone T's 2x10 for RC strength, 9 min. pt says shoulder tired but no pain.", {"97530": 20, "97110": 9}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
