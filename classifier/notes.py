@@ -37,6 +37,7 @@ _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s
 _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
     r"|\s+(?:[6-9]\d|1\d\d|2[0-4]\d)\s*/\s*(?:[3-9]\d|1[0-4]\d)\b"  # "standing 1 min 98/60": when a blood pressure was taken
+    r"|\s+(?:after|before|post|following)\s+(?:a\s+|the\s+|her\s+|his\s+|each\s+|their\s+)?(?:doses?|meds?|medications?|pills?|meals?|eating|breakfast|lunch|dinner|supper|pyridostigmine|mestinon|sinemet|levodopa|carbidopa|insulin)\b"  # a time after a dose
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
     r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)"
@@ -1626,7 +1627,10 @@ def _then_chunks(line: str, mins: list[tuple[int, int, int]], doses: bool = True
 
 
 _OPENS_LIST = re.compile(r"\s*\)?\s*(?:for\s+[^:.;,\n]{1,40})?(?::|\s[-\u2013\u2014]\s+(?!(?:and\s+)?then\b))", re.IGNORECASE)  # ("Tilt table 30 min for head/trunk control: ...", "job tasks for about 25 min - climbing ...")
-_OPENING_THEN = re.compile(r"\b(?:and\s+)?then\s+(?:(?:we|pt|he|she|they)\s+(?:did|spent)\s+)?(?:~\s*|about\s+|approx\.?\s*|another\s+)?$", re.IGNORECASE)
+_OPENING_THEN = re.compile(
+    r"(?:\b(?:(?:we|pt|he|she|they)\s+)?(?:and\s+)?then\s+(?:(?:we|pt|he|she|they)\s+)?(?:(?:did|spent)\s+)?|\b(?:we|pt|he|she|they|i)\s+spent\s+)(?:~\s*|about\s+|approx\.?\s*|another\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple[int, int, int | None]]:

@@ -61,6 +61,8 @@ MINUTES = [
     ("Pt 29M, L shoulder pain, visit 4", None),  # an age and sex
     ("s/p R TKA 3m, doing well", None),  # months since surgery
     ("age 3y2m, GMFCS II", None),
+    ("visits moved to 45 to 90 minutes after a dose", None),  # a time after a dose
+    ("walk 10 min after meals", None),
 ]
 
 
@@ -1421,6 +1423,9 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         ('He came in stiff after a long drive and we spent a few minutes on how the week went; he has been sleeping better. We worked on standing balance at the counter, feet together then tandem, eyes open and closed, with light perturbations at the pelvis, and he steadied faster by the end. About ten minutes for that. Stairs and outdoor walking were left for next time because his knee was sore from the flight, and he agreed.', {"97112": 10}),
         # a time followed by a dash and the activity's details heads its sentence
         ("pt is a roofer 10 wks post R rotator cuff repair, cleared for light duty. today worked on job tasks for about 20 min - carrying a bundle of shingles (15#) up 3 steps x5, reaching overhead to nail a mock fascia board 4 x 1 min, kneeling and rising on a sloped board x8, cues for trunk position. then ER/IR w/ red band 3x15 and prone T's 2x10 for RC strength, 9 min. pt says shoulder tired but no pain.", {"97530": 20, "97110": 9}),
+        # "we spent about eight minutes <doing>" and "we then did twelve minutes of" open their
+        # activities; a time after a dose is not time spent
+        ('Dictated. She arrived tired, having taken her evening levodopa late, and her tremor was worse than usual. We skipped the treadmill today because of the fatigue. We spent about eight minutes going over how to time her exercise around her doses and she wrote the times in her phone, education only. We then did twelve minutes of standing balance in the parallel bars, stepping over a line forward and back and reaching across her body to targets, with cues to take big steps. Her next visits will be 30 to 60 minutes after a dose.', {"97112": 12}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
