@@ -770,6 +770,7 @@ def _heads_indented_lines(text: str, line_end: int, line: str) -> bool:
 
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _LIST_LINE = re.compile(r"[ \t]+\S|[-*\u2022]\s")
+_BULLETS = frozenset("-*\u2022")
 _LISTED_HEAD_CHARS = 60
 
 
@@ -786,11 +787,16 @@ def _listed_item_end(text: str, line_end: int, line: str) -> int | None:
     end = None
     pos = line_end + 1
     timed: list[int] = []  # the minutes of details that state their own
+    whole = text[text.rfind("\n", 0, line_end) + 1 : line_end]  # (the line with its indent)
+    indent = len(whole) - len(whole.lstrip(" \t"))
+    bulleted = whole.lstrip(" \t")[:1] in _BULLETS
     while pos < len(text):
         nl = text.find("\n", pos)
         nl = len(text) if nl == -1 else nl
-        if not _LIST_LINE.match(text, pos, nl):
-            break  # a line of its own
+        detail = text[pos:nl]
+        deeper = len(detail) - len(detail.lstrip(" \t")) > indent or not bulleted and detail.lstrip(" \t")[:1] in _BULLETS
+        if not _LIST_LINE.match(text, pos, nl) or not deeper:
+            break  # a line of its own (an item indented as far as this one is the next item)
         found = minutes_in(text[pos:nl])
         if found:
             timed.append(found[-1][2])
