@@ -169,6 +169,11 @@ _NOT_MINUTES_M = re.compile(
 )
 
 
+#: words before a time that put it at home, not in the session ("home practice 25 min x2",
+#: "diary: 3 x 20 min"; not "for transfers at home -- 10 min", a purpose)
+_AT_HOME_BEFORE = re.compile(r"\b(?:home\s+(?:practice|play)|diary)\b[^.;,|\n]*$", re.IGNORECASE)
+
+
 def minutes_in(text: str, visit: bool = False) -> list[tuple[int, int, int]]:
     """``(start, end, minutes)`` for every minutes expression in ``text`` that times an
     intervention; with ``visit=True``, for those that time the whole visit instead. Lines and
@@ -216,6 +221,8 @@ def _minutes_in(text: str, visit: bool) -> tuple[tuple[int, int, int], ...]:
                 continue
         if not 0 < v <= 240:
             continue
+        if _AT_HOME_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "Parent diary returned - home practice 25 min x2": time spent at home
         if m.group("h5") or _VISIT_BEFORE.search(text, max(0, m.start() - 24), m.start()) or _VISIT_AFTER.match(text, m.end()):
             # (time in and out times the visit: "Time in 0912 / time out 0958")
             if visit:

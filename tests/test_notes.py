@@ -63,6 +63,8 @@ MINUTES = [
     ("age 3y2m, GMFCS II", None),
     ("visits moved to 45 to 90 minutes after a dose", None),  # a time after a dose
     ("walk 10 min after meals", None),
+    ("Parent diary returned - home practice 20 min x2.", None),  # time spent at home
+    ("sit<>stand from toilet height, for transfers at home -- 10 min", 10),  # a purpose, in the session
 ]
 
 
