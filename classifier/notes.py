@@ -1442,10 +1442,11 @@ _TOTAL_NEAR = re.compile(r"\btotal(?:\s+of)?\s*[:=]?\s*(?:~|about|approx\.?|appr
 _TOTAL_AFTER = re.compile(r"\s*(?:of\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?:total|in\s+total|altogether)\b", re.IGNORECASE)
 def _stated_total(line: str, mins: list[tuple[int, int, int]]) -> int | None:
     """The minutes value the line marks as a total ("total 20 min", "7' total"), if any; a
-    "total" smaller than another time on the line totals only its own part ("... - 12 minutes.
-    Then mitt work, 2 x 1-min rounds, 6 min total")."""
+    "total" smaller than the other times on the line together totals only its own part ("... -
+    12 minutes. Then mitt work, 2 x 1-min rounds, 6 min total", "PROM ... about 10 minutes ...
+    passive for 3 min then active-assisted for 7 min ... 10 min total on the cycle")."""
     for m0, m1, v in mins:
-        if (_TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1)) and all(v >= w for _a, _b, w in mins):
+        if (_TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1)) and sum(w for a, _b, w in mins if a != m0) <= v:
             return v
     return None
 
@@ -1692,6 +1693,27 @@ def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple
             start = c
     if out and line[start:].strip(" ,.;"):
         out[-1] = (out[-1][0], len(line), out[-1][2])
+    return _sum_totals(line, out, mins)
+
+
+def _sum_totals(line: str, chunks: list[tuple[int, int, int | None]], mins: list[tuple[int, int, int]]) -> list[tuple[int, int, int | None]]:
+    """Chunks whose times a following "total" adds up ("passive for 3 min then active-assisted
+    for 7 min ..., 10 min total on the cycle") are one activity with that total."""
+    totals = {v for m0, m1, v in mins if _TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1)}
+    out: list[tuple[int, int, int | None]] = []
+    for c0, c1, v in chunks:
+        if v in totals and out:
+            k, acc = len(out), 0
+            while k > 0 and out[k - 1][2] is not None and acc + out[k - 1][2] <= v:  # type: ignore[operator]
+                k -= 1
+                acc += out[k][2]  # type: ignore[operator]
+                if acc == v and len(out) - k >= 2:
+                    out[k:] = [(out[k][0], c1, v)]
+                    break
+            else:
+                out.append((c0, c1, v))
+            continue
+        out.append((c0, c1, v))
     return out
 
 
@@ -2204,9 +2226,14 @@ _TOTAL_SENTENCE = re.compile(r"(?:^|[.;]\s+)\W*(?:[\w/+&(),-]+\s+){0,5}?total\b(
 
 def _sums_above(body: str) -> bool:
     """A line, or its closing sentence, that opens with a total ("Shoulder block total (UBE + TB +
-    prone): 25 min", "... SLR 2x10. Total of exercises with bike 22 min.")."""
+    prone): 25 min", "... SLR 2x10. Total of exercises with bike 22 min."), unless it adds up
+    the times before it in the same text ("... 3 min then ... 7 min. 10 min total on the cycle.")."""
     m = _TOTAL_SENTENCE.search(body)
-    return m is not None and not _SETS_REPS.search(body, m.start()) and bool(minutes_in(body[m.start() :]))
+    if m is None or _SETS_REPS.search(body, m.start()):
+        return False
+    total = minutes_in(body[m.start() :])
+    before = [v for _a, _b, v in minutes_in(body[: m.start()])]
+    return bool(total) and not (len(before) >= 2 and sum(before) == total[0][2])  # (not the total of its own parts)
 
 
 def _fill_from_total(items: list[LineItem], totals: Totals, weak_only: dict[str, bool], in_units: set[str]) -> list[LineItem]:

@@ -1430,6 +1430,8 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         ('Dictated. She arrived tired, having taken her evening levodopa late, and her tremor was worse than usual. We skipped the treadmill today because of the fatigue. We spent about eight minutes going over how to time her exercise around her doses and she wrote the times in her phone, education only. We then did twelve minutes of standing balance in the parallel bars, stepping over a line forward and back and reaching across her body to targets, with cues to take big steps. Her next visits will be 30 to 60 minutes after a dose.', {"97112": 12}),
         # an item listed with its details under it ends at the next line indented as far as it
         ('O: Seated, alert.\n  Strengthening, short bouts with long rests - 15 min:\n   - STS from 20" chair 2 x 5 - quad strength\n   - seated march 1 x 10 ea\n  Energy conservation training - 10 min: sit for showering, plan heavy chores for the morning, grab bar placement reviewed.\nA: fatigued at the end of the session.', {"97110": 15, "97535": 10}),
+        # "4 min then ... 6 min ... 10 min total on the cycle": the total adds up its own parts
+        ('Pt alert, following commands, on 4 L NC. We began with AAROM to both shoulders and elbows, 2x10 each plane, for about 8 minutes, to keep range while on bed rest. Then the bedside cycle was set up at the foot of the bed with the HOB at 30 deg; he pedalled passively for 4 min then actively for 6 min at level 1, HR 84 -> 99, working on leg endurance, with the RN watching the lines. 10 min total on the cycle. Sitting at the edge of bed was deferred because of a low MAP.', {"97110": 18}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
