@@ -1487,7 +1487,7 @@ def _line_segments(text: str, a: int, b: int) -> list[Segment]:
     if tail is not None:
         return [Segment(a, b, tail[1], header_code=tail[0])]
     mins = minutes_in(line)
-    total = _stated_total(line, mins) if len(mins) >= 2 else None
+    total = _stated_total(line, mins) if len(mins) >= 2 and (len(line) <= 200 or len(_sentences(line)) < 3) else None
     if total is not None:
         # the line states its own total ("putty 3', pinch clips x20 - 7' total"): one item
         return [Segment(a, b, total, _units(line))]
@@ -1633,8 +1633,9 @@ def _then_chunks(line: str, mins: list[tuple[int, int, int]], doses: bool = True
             return []
         several = several or len(inside) > 1
         first = inside[0][1]
-        if len(inside) > 1 and not _INCLUDING.search(line, x, inside[1][0]):
-            return []  # (two times of one part without "incl" between: not this shape)
+        incl = _INCLUDING.search(line, x, inside[1][0]) if len(inside) > 1 else None
+        if len(inside) > 1 and (incl is None or _SENTENCE.search(line, incl.end(), inside[-1][0])):
+            return []  # (two times of one part without "incl" between, or in another sentence: not this shape)
         lead = len(line[x:y]) - len(line[x:y].lstrip(" ,.;"))
         out.append((x + lead, y, first))
     return out if several or not doses else []
@@ -1697,8 +1698,9 @@ def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple
 
 
 def _sum_totals(line: str, chunks: list[tuple[int, int, int | None]], mins: list[tuple[int, int, int]]) -> list[tuple[int, int, int | None]]:
-    """Chunks whose times a following "total" adds up ("passive for 3 min then active-assisted
-    for 7 min ..., 10 min total on the cycle") are one activity with that total."""
+    """Chunks whose times, in one sentence, a following "total" adds up ("passive for 3 min then
+    active-assisted for 7 min ..., 10 min total on the cycle") are one activity with that total
+    (not "... twelve minutes of walking. ... about eight minutes. Total about 20 minutes.")."""
     totals = {v for m0, m1, v in mins if _TOTAL_NEAR.search(line, max(0, m0 - 12), m0) or _TOTAL_AFTER.match(line, m1)}
     out: list[tuple[int, int, int | None]] = []
     for c0, c1, v in chunks:
@@ -1707,7 +1709,7 @@ def _sum_totals(line: str, chunks: list[tuple[int, int, int | None]], mins: list
             while k > 0 and out[k - 1][2] is not None and acc + out[k - 1][2] <= v:  # type: ignore[operator]
                 k -= 1
                 acc += out[k][2]  # type: ignore[operator]
-                if acc == v and len(out) - k >= 2:
+                if acc == v and len(out) - k >= 2 and _one_sentence(line, [_time_at(mins, *ch) for ch in out[k:]]):
                     out[k:] = [(out[k][0], c1, v)]
                     break
             else:
@@ -1715,6 +1717,15 @@ def _sum_totals(line: str, chunks: list[tuple[int, int, int | None]], mins: list
             continue
         out.append((c0, c1, v))
     return out
+
+
+def _time_at(mins: list[tuple[int, int, int]], c0: int, c1: int, v: int | None) -> int:
+    """Where the time ``v`` of the chunk ``c0:c1`` stands."""
+    return next((m0 for m0, _m1, w in reversed(mins) if c0 <= m0 < c1 and w == v), c0)
+
+
+def _one_sentence(line: str, positions: list[int]) -> bool:
+    return not _SENTENCE.search(line, min(positions), max(positions))
 
 
 def _close_on_times(line: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1432,6 +1432,9 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         ('O: Seated, alert.\n  Strengthening, short bouts with long rests - 15 min:\n   - STS from 20" chair 2 x 5 - quad strength\n   - seated march 1 x 10 ea\n  Energy conservation training - 10 min: sit for showering, plan heavy chores for the morning, grab bar placement reviewed.\nA: fatigued at the end of the session.', {"97110": 15, "97535": 10}),
         # "4 min then ... 6 min ... 10 min total on the cycle": the total adds up its own parts
         ('Pt alert, following commands, on 4 L NC. We began with AAROM to both shoulders and elbows, 2x10 each plane, for about 8 minutes, to keep range while on bed rest. Then the bedside cycle was set up at the foot of the bed with the HOB at 30 deg; he pedalled passively for 4 min then actively for 6 min at level 1, HR 84 -> 99, working on leg endurance, with the RN watching the lines. 10 min total on the cycle. Sitting at the edge of bed was deferred because of a low MAP.', {"97110": 18}),
+        # a closing "Total about 20 minutes." over a dictated visit's activities is the visit's,
+        # and "including one standing rest" does not make the next sentence's time a dose
+        ('Dictation, step-down unit. Seen with the RN; he is on 3 L by cannula after his valve repair. He was sitting up in the recliner when I came in. He then walked 180 feet down the hall with the rolling walker, the RN bringing the IV pole, and I cued him for a longer stride and upright posture, about twelve minutes of walking including one standing rest. Back in the recliner he did seated knee extension and hip flexion with a 2 pound weight, two sets of ten, for quad strength, about eight minutes. He declined the stair trial, too tired. Total about 20 minutes.', {"97116": 12, "97110": 8}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
