@@ -25,7 +25,7 @@ CASES = [
     ("Recommend: tub bench and grab bar", "tub bench", "planned"),
     ("Advice: walk 2 x 15 min daily", "walk", "planned"),
     ("Ed: log roll to get out of bed", "log roll", "planned"),  # teaching only: what to do at home
-    ("Home care: walking program", "walking", "planned"),
+    ("Home care: walking program", "walking program", "planned"),
     ("arm trough for the w/c to be ordered", "w/c", "planned"),
     ("Referred by: sports med for balance training", "balance training", "historical"),
     # "set-up only" leaves a machine unsupervised but is an assist level on a self-care task
@@ -51,6 +51,9 @@ CASES = [
     # terminators end the scope
     ("no cutting today but SLS on foam 3x20s", "foam", "performed"),
     ("deferred hopping; instead BAPS board 3 min", "BAPS board", "performed"),
+    ("Next: treadmill 14 min, 12 kg lift", "treadmill", "planned"),
+    ("Zipper practice on his own jacket, cues to hold the tab", "Zipper", "performed"),  # a possessive, not "on his own"
+    ("did the bike on his own before the session", "bike", "negated"),
     # scope stays inside the sentence
     ("No pain reported. Bridges 3x15.", "Bridges", "performed"),
 ]

@@ -50,6 +50,21 @@ def test_family_cue_found(parse, family, text, quote):
     assert (family, quote) in found
 
 
+@pytest.mark.parametrize(
+    "text,quote,family",
+    [
+        ("awaiting lung transplant listing", "transplant listing", "decoy"),  # not a chiropractic listing
+        ("stiff after a long flight home", "long flight", "decoy"),  # not a flight of stairs
+        ("Transfer package: home skill program, contract signed", "Transfer package", "decoy"),  # CIMT's home programme
+        ("Walking program - reports 20 min/day", "Walking program", "education"),  # a home programme, not gait training
+    ],
+)
+def test_words_of_another_sense_take_their_own_family(parse, text, quote, family):
+    parsed = parse(text)
+    found = {(c.family, parsed.text[c.char_start : c.char_end]) for c in parsed.cues}
+    assert (family, quote) in found
+
+
 def test_longest_match_wins_across_families(parse):
     parsed = parse("foam roller to quads 2 min")
     fams = {(c.family, parsed.text[c.char_start : c.char_end]) for c in parsed.cues}
