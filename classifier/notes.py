@@ -1746,6 +1746,13 @@ def _close_on_times(line: str, parts: list[tuple[int, int]]) -> list[tuple[int, 
         if minutes_in(piece) and (not _TIME_FILLER.sub(" ", _header_words(piece)).strip()):
             out.append((start, p1))
             start = None
+    if out and out[0][0] == parts[0][0]:
+        # sentences before the first timed one (who the patient is, what she reports) are
+        # not part of the first activity
+        time_at = next((m0 for m0, _m1, _v in minutes_in(line[: out[0][1]])), None)
+        opened = [m.end() for m in _SENTENCE.finditer(line, out[0][0], time_at)] if time_at is not None else []
+        if opened:
+            out[0:1] = [(out[0][0], opened[-1]), (opened[-1], out[0][1])]
     if start is not None:
         if out and not minutes_in(line[start : parts[-1][1]]):
             out[-1] = (out[-1][0], parts[-1][1])

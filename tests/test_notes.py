@@ -1440,3 +1440,9 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
     assert _by_code(note) == expected
 
+
+def test_sentences_before_the_first_timed_one_are_not_its_activity():
+    # who the patient is and what she tried at home do not join the manual work whose time
+    # closes the third sentence
+    items = _by_code('Patient is a 27-year-old woman, nine weeks after a left periacetabular osteotomy, seen for her 11th visit. Cleared last week to wean off crutches. She says she tried walking around the house without crutches on Saturday and limped badly. Session started with manual work, soft tissue mobilization to the left TFL and adductors and scar mobilization along the incision, about ten minutes. Then strengthening: standing hip abduction with red band 3 by 12, bridges 3 by 10, clamshells 2 by 15, about fifteen minutes. She will keep one crutch outdoors for now.')
+    assert (items.get("97140"), items.get("97110")) == (10, 15)
