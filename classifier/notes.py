@@ -776,6 +776,8 @@ def _heads_indented_lines(text: str, line_end: int, line: str) -> bool:
 
 
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_LEADER_DOTS = re.compile(r"\s*\.{4,}\s*")
+_LEADER_TIME = re.compile(r"\.{4,}\s*\d{1,3}\s*(?:minutes|mins?|')\s*$", re.IGNORECASE)  # a label, leader dots and its time
 _LIST_LINE = re.compile(r"[ \t]+\S|[-*\u2022]\s")
 _BULLETS = frozenset("-*\u2022")
 _LISTED_HEAD_CHARS = 60
@@ -783,13 +785,15 @@ _LISTED_HEAD_CHARS = 60
 
 def _listed_item_end(text: str, line_end: int, line: str) -> int | None:
     """Where an item ends whose line names it with one time and a closing colon ("Shaping
-    (R UE), 30 min total:", "0950-1005 individual, R shoulder:") and whose details follow as
+    (R UE), 30 min total:", "0950-1005 individual, R shoulder:"), or with leader dots and its
+    time ("UE strengthening for walker push-off .... 9'"), and whose details follow as
     indented or bulleted lines (one of them may time a part: "pulleys 3 min"); None for any
     other line. A named block header ("Ther Ex 20 min:") is not one: its lines keep their own
     codes."""
     stripped = line.rstrip()
     named = _PARENTHESES.sub("", stripped)  # (a protocol's terms in brackets do not lengthen its name)
-    if not stripped.endswith(":") or len(named) > _LISTED_HEAD_CHARS or len(minutes_in(named)) != 1 or len(minutes_in(stripped)) != 1:
+    led = bool(_LEADER_TIME.search(stripped))  # "UE strengthening for walker push-off .... 9'"
+    if not (stripped.endswith(":") or led) or len(_LEADER_DOTS.sub(" ", named)) > _LISTED_HEAD_CHARS or len(minutes_in(named)) != 1 or len(minutes_in(stripped)) != 1:
         return None
     end = None
     pos = line_end + 1
