@@ -921,6 +921,18 @@ def _named_time(line: str) -> int | None:
     return mins[0][2] if code and code not in _EVALUATION_CODES and len(words) < named else None
 
 
+_SUBTOTAL_WORDS = frozenset({"", "subtotal", "sub-total", "sub total", "total", "total min", "subtotal min", "="})
+
+
+def _subtotal_row(cells: list[str], col: int | None) -> int | None:
+    """The minutes of a table row that only totals the rows above it ("| | subtotal | 16")."""
+    if col is None or col >= len(cells) or not cells[col].strip().isdigit():
+        return None
+    rest = [c.strip().lower() for i, c in enumerate(cells) if i != col]
+    value = int(cells[col])
+    return value if any(rest) and all(c in _SUBTOTAL_WORDS for c in rest) and 0 < value <= 240 else None
+
+
 def _untimed_above(text: str, segments: list[Segment]) -> list[Segment]:
     """The untimed lines a "(above ~10 min)" line times: those right above it, back to a timed
     line, a block or a blank line (at most a few)."""
@@ -1161,6 +1173,8 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 table_col, table_clock, table_shape = None, None, (False, False, 0)
             above = _ABOVE_TIME.match(piece) or _ALONE_TIME.fullmatch(piece)
             named_time = _named_time(piece) if above is None else None
+            if above is None and named_time is None and cells is not None:
+                named_time = _subtotal_row(cells, table_col)  # "| subtotal | 16" under untimed rows
             if above is not None or named_time is not None:
                 # "(above ~10 min)", "(above incl in 12 min)", "ex time 18 min": the time of the
                 # untimed lines above

@@ -1437,6 +1437,8 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         ('Dictation, step-down unit. Seen with the RN; he is on 3 L by cannula after his valve repair. He was sitting up in the recliner when I came in. He then walked 180 feet down the hall with the rolling walker, the RN bringing the IV pole, and I cued him for a longer stride and upright posture, about twelve minutes of walking including one standing rest. Back in the recliner he did seated knee extension and hip flexion with a 2 pound weight, two sets of ten, for quad strength, about eight minutes. He declined the stair trial, too tired. Total about 20 minutes.', {"97116": 12, "97110": 8}),
         # a label with leader dots and its time heads the bulleted lines under it
         ("OT home visit\nGrooming at sink ........................ 12 min\n  * standing at sink w/ RW, brushed teeth and combed hair, SBA\nShoulder strengthening for cane use .... 8'\n  * yellow band rows 2x12, chest press 2x12, wall push-ups x10", {"97535": 12, "97110": 8}),
+        # a table row that only totals the untimed rows above it times them
+        ('Exercise              | Params            | Min\nClamshells            | 3x15, blue band   |\nBridges               | 3x12              |\nStep-downs 6"         | 2x10 ea           |\n                      | subtotal          | 14\nSoft tissue mob ITB   | mod pressure      | 8', {"97110": 14, "97140": 8}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
