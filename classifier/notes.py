@@ -1661,7 +1661,7 @@ def _then_chunks(line: str, mins: list[tuple[int, int, int]], doses: bool = True
 
 _OPENS_LIST = re.compile(r"\s*\)?\s*(?:for\s+[^:.;,\n]{1,40})?(?::|\s[-\u2013\u2014]\s+(?!(?:and\s+)?then\b))", re.IGNORECASE)  # ("Tilt table 30 min for head/trunk control: ...", "job tasks for about 25 min - climbing ...")
 _OPENING_THEN = re.compile(
-    r"(?:\b(?:(?:we|pt|he|she|they)\s+)?(?:and\s+)?then\s+(?:(?:we|pt|he|she|they)\s+)?(?:(?:did|spent)\s+)?|\b(?:we|pt|he|she|they|i)\s+spent\s+)(?:~\s*|about\s+|approx\.?\s*|another\s+)?$",
+    r"(?:\b(?:(?:we|pt|he|she|they)\s+)?(?:and\s+)?then\s+(?:(?:we|pt|he|she|they)\s+)?(?:(?:did|spent)\s+)?|\b(?:we|pt|he|she|they|i)\s+spent\s+)(?:~\s*|about\s+|approx\.?\s*|approximately\s+|roughly\s+|around\s+|another\s+)?$",
     re.IGNORECASE,
 )
 
@@ -1676,6 +1676,7 @@ def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple
     cuts: list[tuple[int, int | None]] = []
     inside = 0
     pending: int | None = None  # the time that opened the activity under way
+    opened_at = 0
     for m0, m1, v in mins:
         if m0 < inside:
             continue  # a dose inside a headed sentence
@@ -1687,9 +1688,16 @@ def _narrative_chunks(line: str, mins: list[tuple[int, int, int]]) -> list[tuple
             # right after "then" opens its activity, which runs to the next such time
             cuts.append((opening.start(), pending))
             pending = v
+            opened_at = opening.start()
             continue
         if pending is not None:
-            continue  # a dose inside the activity a time opened
+            later = [m.end() for m in _SENTENCE.finditer(line, opened_at, m0)]
+            if not later:
+                continue  # a dose inside the activity a time opened
+            # "... Then about eleven minutes on his posture ... . Mechanical traction after that,
+            # ten minutes": a later sentence closed by its own time is the next activity
+            cuts.append((later[-1], pending))
+            pending = None
         if _OPENS_LIST.match(line, m1):
             # "... (12 minutes). Therapeutic exercise followed for 14 minutes: pulleys 2 min, ...":
             # a time before a colon heads its sentence, whose own times are doses

@@ -1439,6 +1439,9 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         ("OT home visit\nGrooming at sink ........................ 12 min\n  * standing at sink w/ RW, brushed teeth and combed hair, SBA\nShoulder strengthening for cane use .... 8'\n  * yellow band rows 2x12, chest press 2x12, wall push-ups x10", {"97535": 12, "97110": 8}),
         # a table row that only totals the untimed rows above it times them
         ('Exercise              | Params            | Min\nClamshells            | 3x15, blue band   |\nBridges               | 3x12              |\nStep-downs 6"         | 2x10 ea           |\n                      | subtotal          | 14\nSoft tissue mob ITB   | mod pressure      | 8', {"97110": 14, "97140": 8}),
+        # "I spent roughly ten minutes" opens its activity; a later sentence closed by its own time
+        # ends the activity a "then about twelve minutes" opened
+        ('Dictated. Fifty-two year old triathlete with right shoulder pain since a crash on the bike a month ago. Today I spent roughly ten minutes on the shoulder, red band external rotation three sets of fifteen, prone rows and Y raises, aimed at rotator cuff strength. Then about twelve minutes on his swim stroke on the bench with a mirror and my hand on the shoulder blade to retrain scapular setting during the pull, he needed steady cues but by the end held it for one minute blocks. Ice to the shoulder after that, ten minutes, which he says settles it. Timed roughly twenty two minutes.', {"97110": 10, "97112": 12, "97010": 10}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
