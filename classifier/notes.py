@@ -2109,7 +2109,7 @@ _COORDINATION = re.compile(
     r"|insurer|insurance|adjuster|orthotist|prosthetist|school|slp|team|pcp|vendor)\b",
     re.IGNORECASE,
 )
-_NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b", re.IGNORECASE)
+_NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b|\bnot\s+(?:counted|timed)\b(?![^\n]*\d\s*(?:minutes|mins?|'))", re.IGNORECASE)  # (not "3 min rest (not counted) - 10 min")
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
     r"[\s\-*\u2022]*(?:(?:pre|post|pre-?tx|post-?tx|pre-?ex|post-?ex|rest(?:ing)?|baseline|start|end)\s*[:\-]\s*)?(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|heart\s+rate|blood\s+pressure|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|(?:(?:mild|mod|moderate|severe|slight|some|min|minimal)\s+)?pain"

@@ -51,9 +51,10 @@ def section_table() -> SectionTable:
     # matched only where a header can start (text or line start, after a sentence end):
     # optional bullet; header; then ':' or ' -' (dictation: "new paragraph", "colon"), perhaps
     # after a short remark in brackets that is not a time ("Goals (4 wk):", not "Assessment (55 min):")
+    # or a few words on when ("PLAN next 2 visits:", "Plan for next week -")
     pattern = (
         r"[ \t\-*\u2022]*"
-        rf"(?P<h>(?:{word_alt})(?=(?:\s*\((?![^()\n]*\d\s*(?:min|mins|minutes|hrs?|')(?![a-z]))[^()\n]{{1,24}}\))?\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
+        rf"(?P<h>(?:{word_alt})(?=(?:\s*\((?![^()\n]*\d\s*(?:min|mins|minutes|hrs?|')(?![a-z]))[^()\n]{{1,24}}\)|\s+(?:for\s+)?(?:the\s+)?next\b[^:()\n]{{0,20}})?\s*(?::|\s-\s|\s+new paragraph\b|\s+colon\b))|[{letter_alt}](?=\s*:))"
     )
     return SectionTable(re.compile(pattern, re.IGNORECASE), context_of, name_of, frozenset(conf.get("one_line_fields", ())))
 

@@ -54,6 +54,7 @@ CASES = [
     ("Next: treadmill 14 min, 12 kg lift", "treadmill", "planned"),
     ("Zipper practice on his own jacket, cues to hold the tab", "Zipper", "performed"),  # a possessive, not "on his own"
     ("did the bike on his own before the session", "bike", "negated"),
+    ("PLAN next 2 visits:\n- planks 3x30 s for core endurance", "planks", "planned"),  # a plan header with its when
     # scope stays inside the sentence
     ("No pain reported. Bridges 3x15.", "Bridges", "performed"),
 ]

@@ -57,6 +57,8 @@ def test_family_cue_found(parse, family, text, quote):
         ("stiff after a long flight home", "long flight", "decoy"),  # not a flight of stairs
         ("Transfer package: home skill program, contract signed", "Transfer package", "decoy"),  # CIMT's home programme
         ("Walking program - reports 20 min/day", "Walking program", "education"),  # a home programme, not gait training
+        ("Thomas test R +, lumbar ext painful", "Thomas test", "decoy"),  # an exam finding, not a performance test
+        ("asked about Saturday's group ride", "group ride", "decoy"),  # the patient's club, not group therapy
     ],
 )
 def test_words_of_another_sense_take_their_own_family(parse, text, quote, family):

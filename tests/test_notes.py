@@ -1442,6 +1442,8 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         # "I spent roughly ten minutes" opens its activity; a later sentence closed by its own time
         # ends the activity a "then about twelve minutes" opened
         ('Dictated. Fifty-two year old triathlete with right shoulder pain since a crash on the bike a month ago. Today I spent roughly ten minutes on the shoulder, red band external rotation three sets of fifteen, prone rows and Y raises, aimed at rotator cuff strength. Then about twelve minutes on his swim stroke on the bench with a mirror and my hand on the shoulder blade to retrain scapular setting during the pull, he needed steady cues but by the end held it for one minute blocks. Ice to the shoulder after that, ten minutes, which he says settles it. Timed roughly twenty two minutes.', {"97110": 10, "97112": 12, "97010": 10}),
+        # a line marked "(not counted)" with no time of its own after the remark is not an item
+        ("- sitting balance EOB ~3 min, reaching outside BOS while RN re-taped lines (not counted)\n- STS x5 from raised bed, quad strength 2x5 - 6 min\n- Gait 40 ft x2 RW, 3 min seated rest between (not counted) - 9 min", {"97110": 6, "97116": 9}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
