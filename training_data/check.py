@@ -290,6 +290,18 @@ VOICES = {
     "brain_tumor_neuro_oncology_rehab",
     "juvenile_fibromyalgia_pain_peds",
     "adult_degenerative_scoliosis",
+    "cimt_intensive_stroke_program",
+    "microdiscectomy_lumbar_postop",
+    "myasthenia_gravis_neuromuscular",
+    "ecmo_icu_early_mobility",
+    "peroneal_nerve_foot_drop",
+    "whiplash_associated_disorder",
+    "intensive_suit_therapy_peds",
+    "hip_dysplasia_pao_young_adult",
+    "lupus_sle_fatigue_rehab",
+    "total_knee_revision_two_stage",
+    "cyclist_overuse_bike_fit",
+    "pppd_dizziness_clinic",
 }
 HARD_KINDS = {
     "intent-flip",
