@@ -1780,11 +1780,22 @@ def _close_on_times(line: str, parts: list[tuple[int, int]]) -> list[tuple[int, 
         if opened:
             out[0:1] = [(out[0][0], opened[-1]), (opened[-1], out[0][1])]
     if start is not None:
-        if out and not minutes_in(line[start : parts[-1][1]]):
-            out[-1] = (out[-1][0], parts[-1][1])
+        tail = line[start : parts[-1][1]]
+        if out and not minutes_in(tail):
+            turn = next((p0 for p0, _p1 in parts if p0 >= start and line[:p0].rstrip().endswith(".") and _TRAILING_OFF.match(line, p0)), None)
+            if turn is not None and turn > start:
+                # "... roughly ten minutes, one LOB caught. He was supposed to do the bed
+                # exercises but declined ...": what was not done is not the last activity
+                out[-1] = (out[-1][0], turn)
+                out.append((turn, parts[-1][1]))
+            else:
+                out[-1] = (out[-1][0], parts[-1][1])
         else:
             out.append((start, parts[-1][1]))  # (timed parts after the last closing time are their own)
     return out
+
+
+_TRAILING_OFF = re.compile(r"[^.]*\b(?:declined|refused|deferred|held|did\s+not|didn'?t|was\s+supposed\s+to|not\s+part\s+of)\b", re.IGNORECASE)
 
 
 _TIME_FILLER = re.compile(r"\b(?:about|approx|approximately|around|roughly|total|for|another|x)\b")
@@ -2109,7 +2120,7 @@ _COORDINATION = re.compile(
     r"|insurer|insurance|adjuster|orthotist|prosthetist|school|slp|team|pcp|vendor)\b",
     re.IGNORECASE,
 )
-_NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b|\bnot\s+(?:counted|timed)\b(?![^\n]*\d\s*(?:minutes|mins?|'))", re.IGNORECASE)  # (not "3 min rest (not counted) - 10 min")
+_NOT_BILLED = re.compile(r"\b(?:not\s+billed|not\s+billable|non-?billable|unbilled|no\s+charge|not\s+charged)\b|\bnot\s+(?:counted|timed)\b(?![^\n]*\d\s*(?:minutes|mins?|'))|\bnot\s+part\s+of\s+(?:the|this|today'?s|my|our)\s+(?:visit|session|treatment|tx)\b", re.IGNORECASE)  # (not "3 min rest (not counted) - 10 min")
 #: a line that opens with a vital sign, a rating or a rest reports how the patient responded
 _OBSERVATION = re.compile(
     r"[\s\-*\u2022]*(?:(?:pre|post|pre-?tx|post-?tx|pre-?ex|post-?ex|rest(?:ing)?|baseline|start|end)\s*[:\-]\s*)?(?:spo2|sp02|o2\s+sats?|sats?|hr|bp|rr|heart\s+rate|blood\s+pressure|vitals?|v/s|rpe|borg|dyspn(?:o)?ea|doe|sob|fatigue|rest(?:\s+breaks?)?|seated\s+rest|(?:(?:mild|mod|moderate|severe|slight|some|min|minimal)\s+)?pain"
