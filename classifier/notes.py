@@ -2276,7 +2276,7 @@ _DONE_TODAY = re.compile(
 _SETS_REPS = re.compile(r"\b\d{1,2}\s*[x\u00d7]\s*\d{1,3}\b(?!\s*(?:wks?|weeks?|days?|mos?|months?)\b)", re.IGNORECASE)
 
 
-_TOTAL_SENTENCE = re.compile(r"(?:^|[.;]\s+)\W*(?:[\w/+&(),-]+\s+){0,5}?total\b(?:\s+(?:of|for)\b)?", re.IGNORECASE)
+_TOTAL_SENTENCE = re.compile(r"(?:^|[.;]\s+|\s--?\s+)\W*(?:[\w/+&(),-]+\s+){0,5}?total\b(?:\s+(?:of|for)\b)?", re.IGNORECASE)
 
 
 def _sums_above(body: str) -> bool:

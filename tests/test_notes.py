@@ -1447,6 +1447,8 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         # sentences after the last timed activity on what was declined or not part of the visit
         # are not that activity
         ('Home visit, dictated. Seventy year old woman after a right hip revision, walker, partial weight bearing. She says her son has been helping her on the stairs. We started with gait through the house with the walker, kitchen to bedroom about forty feet times four, keeping to half weight, about eight minutes. After that I had her stand at the kitchen counter for balance work, feet together, reaching out to the sides and turning her head with me guarding, roughly ten minutes, one loss of balance she caught on the counter. She was supposed to do her bed exercises after but she declined, too tired. Her son put a cold pack on her hip after I left, not part of the visit.', {"97116": 8, "97112": 10}),
+        # "-- ex total 20 min" closing a line takes in the code's timed line above it
+        ("Bike 8 min, seat 5, for endurance\nClamshells 2x15, bridges 2x12 -- ex total 18 min\nHot pack 10 min", {"97110": 18, "97010": 10}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
