@@ -946,6 +946,8 @@ def _untimed_above(text: str, segments: list[Segment]) -> list[Segment]:
     return out[::-1]
 
 
+_CLOSING_TOTAL_AFTER = 120  # characters of a paragraph before a total that closes it
+_SENTENCE_END_BEFORE = re.compile(r"[.!?]\s*$")
 _RULE_TALLY = re.compile(r"\W*(?:(?:cms|medicare)\s+)?(?:8|eight)[\s-]*min(?:ute)?s?\s+rule\b", re.IGNORECASE)
 _CHARGES_HEAD = re.compile(
     r"\s*(?:charges?(?:\s+(?:captured|entered|posted|billed))?|charge\s+capture|billing(?:\s+summary)?|billed|codes?\s+billed|cpt\s+codes?)\s*:",
@@ -1061,6 +1063,18 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             continue
         tt = pats["total_timed"].search(line)
         tr = pats["total_treatment"].search(line)
+        closing = tt or tr
+        if closing is not None and closing.start() > _CLOSING_TOTAL_AFTER and minutes_in(line[: closing.start()]) and _SENTENCE_END_BEFORE.search(line, 0, closing.start()):
+            # "... We started with ... about 10 minutes. Then ... Timed minutes 32.": a paragraph
+            # closed by its total; the total is recorded and the paragraph read
+            if tt:
+                totals.timed = int(next(g for g in tt.groups() if g))
+            if tr:
+                found = minutes_in(tr.group(1)) if not tr.group(1).isdigit() else [(0, 0, int(tr.group(1)))]
+                totals.treatment = found[0][2] if found else totals.treatment
+            b = a + len(line[: closing.start()].rstrip())
+            line = text[a:b]
+            tt = tr = None
         if tt or tr:
             if tt:
                 totals.timed = int(next(g for g in tt.groups() if g))

@@ -1449,6 +1449,8 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         ('Home visit, dictated. Seventy year old woman after a right hip revision, walker, partial weight bearing. She says her son has been helping her on the stairs. We started with gait through the house with the walker, kitchen to bedroom about forty feet times four, keeping to half weight, about eight minutes. After that I had her stand at the kitchen counter for balance work, feet together, reaching out to the sides and turning her head with me guarding, roughly ten minutes, one loss of balance she caught on the counter. She was supposed to do her bed exercises after but she declined, too tired. Her son put a cold pack on her hip after I left, not part of the visit.', {"97116": 8, "97112": 10}),
         # "-- ex total 20 min" closing a line takes in the code's timed line above it
         ("Bike 8 min, seat 5, for endurance\nClamshells 2x15, bridges 2x12 -- ex total 18 min\nHot pack 10 min", {"97110": 18, "97010": 10}),
+        # a paragraph closed by its total ("Timed minutes 18.") is read, and the total recorded
+        ('Dictated. Pt seen today for right shoulder pain after a fall in her garden. She says reaching into the back seat of her car is the worst. We started with isometric external rotation against a towel roll, five holds of 30 seconds, then the same into internal rotation, pain stayed at 2 out of 10, that was about 8 minutes. After that we practiced reaching into a mock back seat built from the mat table and a chair, turning her trunk instead of reaching across with the arm, about 10 minutes. Timed minutes 18.', {"97110": 8, "97530": 10}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
