@@ -766,6 +766,19 @@ def _is_billing_line(line: str) -> bool:
     return len(_billing_residue(line)) <= 3
 
 
+_PURPOSE_REMARK = re.compile(r"\s*(?:goals?|aims?|focus|purpose|emphasis|for|to\s+(?:improve|build|address|work\s+on))\b", re.IGNORECASE)
+
+
+def _purpose_header(text: str, line_end: int, line: str) -> bool:
+    """A timed block header whose remark only states its aim ("Ther ex (24 min) - goal: tendon
+    load tolerance") over indented or bulleted lines heads them as a bare header does."""
+    head = _header_prefix(line)
+    if head is None or not minutes_in(head[1]) or not _PURPOSE_REMARK.match(line, head[0]):
+        return False
+    rest = text[line_end:].lstrip("\r\n")
+    return rest[:1] in (" ", "\t", "-", "*", "\u2022") and bool(rest.strip())
+
+
 def _heads_indented_lines(text: str, line_end: int, line: str) -> bool:
     """A ticked block with its minutes ("THERAPEUTIC ACTIVITIES [X]   12 min") over indented
     lines that describe it heads a block; it is not a billing summary."""
@@ -1158,7 +1171,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 segments.append(Segment(pa, listed, minutes_in(piece)[0][2], _units(piece), header_code=header_code(piece)))
                 listed_until, block, block_head = listed, None, None
                 continue
-            if _is_bare_header(piece) or caps_open and _is_caps_label(piece.strip(" \t-*\u2022:"), 1):
+            if _is_bare_header(piece) or caps_open and _is_caps_label(piece.strip(" \t-*\u2022:"), 1) or _purpose_header(text, lb, piece):
                 # (under a timed heading in capitals, another one, a single word too, opens the
                 # next block: "IMPACT 10'" after "THER EX (22 min)" and its lines)
                 block_head = Segment(pa, pb, _block_minutes(piece)[0], _units(piece), header_code=header_code(_without_remark(piece)))
