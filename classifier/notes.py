@@ -37,7 +37,7 @@ _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s
 _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
     r"|\s+(?:[6-9]\d|1\d\d|2[0-4]\d)\s*/\s*(?:[3-9]\d|1[0-4]\d)\b"  # "standing 1 min 98/60": when a blood pressure was taken
-    r"|\s+(?:after|before|post|following)\s+(?:a\s+|the\s+|her\s+|his\s+|each\s+|their\s+)?(?:doses?|meds?|medications?|pills?|meals?|eating|breakfast|lunch|dinner|supper|pyridostigmine|mestinon|sinemet|levodopa|carbidopa|insulin)\b"  # a time after a dose
+    r"|\s+(?:after|before|post|following)\s+(?:a\s+|the\s+|her\s+|his\s+|each\s+|their\s+)?(?:[\w/-]+\s+){0,3}?(?:doses?|meds?|medications?|pills?|meals?|eating|breakfast|lunch|dinner|supper|pyridostigmine|mestinon|sinemet|levodopa|carbidopa|insulin)\b"  # a time after a dose
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
     r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)"
@@ -1089,6 +1089,13 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
             line = text[a:b]
             tt = tr = None
         if tt or tr:
+            closes = segments[-1].block if segments and continuation else None
+            if closes is not None and closes.minutes is None and tr is not None and tr.group(1).isdigit() and not tt:
+                # "Exercises:" over its lines and an indented "Total 28 min, all aimed at ...":
+                # the block's time, not the visit's
+                closes.minutes = int(tr.group(1))
+                block = block_head = None
+                continue
             if tt:
                 totals.timed = int(next(g for g in tt.groups() if g))
                 after = _LEADING_MINUTE_WORD.sub("", line[tt.end() :]).strip(" ,;|.")

@@ -63,6 +63,7 @@ MINUTES = [
     ("age 3y2m, GMFCS II", None),
     ("visits moved to 45 to 90 minutes after a dose", None),  # a time after a dose
     ("walk 10 min after meals", None),
+    ("Seen ~90 min after 0800 carbidopa/levodopa dose, ON state", None),  # a time after a dose
     ("Parent diary returned - home practice 20 min x2.", None),  # time spent at home
     ("sit<>stand from toilet height, for transfers at home -- 10 min", 10),  # a purpose, in the session
 ]
@@ -1453,6 +1454,8 @@ def test_a_note_in_capitals_is_read_as_the_same_note_in_mixed_case():
         ('Dictated. Pt seen today for right shoulder pain after a fall in her garden. She says reaching into the back seat of her car is the worst. We started with isometric external rotation against a towel roll, five holds of 30 seconds, then the same into internal rotation, pain stayed at 2 out of 10, that was about 8 minutes. After that we practiced reaching into a mock back seat built from the mat table and a chair, turning her trunk instead of reaching across with the arm, about 10 minutes. Timed minutes 18.', {"97110": 8, "97530": 10}),
         # a timed header whose remark only states its aim heads the bulleted lines under it
         ('O:\nTher ex (18 min) - goal: quad strength for stairs\n - SAQ 3# 3x12\n - wall squats 3x10\n - step-ups 6" 2x10\nManual (8 min): patellar glides, STM quad', {"97110": 18, "97140": 8}),
+        # an indented "Total 24 min, ..." under an untimed list is the list's time
+        ("Exercises:\n  Leg press 50# 3x10\n  Bridges 3x12\n  Total 24 min, all for hip strength\nHot pack 10 min", {"97110": 24, "97010": 10}),
     ],
 )
 def test_run_on_paragraphs_and_times_that_close_blocks(note, expected):
