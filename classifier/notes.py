@@ -37,7 +37,9 @@ _HEADER_SEP = re.compile(r"\s*(?::(?!\d)|\s[-\u2013\u2014]\s|\]\s*[-\u2013:]?)\s
 _REST_AFTER = re.compile(
     r"\s*(?:of\s+)?(?:seated\s+|supine\s+)?(?:rest|break|recovery)\b"
     r"|\s+(?:[6-9]\d|1\d\d|2[0-4]\d)\s*/\s*(?:[3-9]\d|1[0-4]\d)\b"  # "standing 1 min 98/60": when a blood pressure was taken
-    r"|\s+(?:after|before|post|following)\s+(?:a\s+|the\s+|her\s+|his\s+|each\s+|their\s+)?(?:[\w/-]+\s+){0,3}?(?:doses?|meds?|medications?|pills?|meals?|eating|breakfast|lunch|dinner|supper|pyridostigmine|mestinon|sinemet|levodopa|carbidopa|insulin)\b"  # a time after a dose
+    r"|\s+(?:yesterday|last\s+(?:night|week|wk|weekend)|over\s+the\s+weekend|this\s+(?:past\s+)?weekend|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"  # a time on another day
+    r"|\s*(?:[^/\n\d]|\d\.\d){0,16}/\s*\d{1,2}\s*(?:minutes|mins?|')"  # work and rest intervals: "1 min 2.0 mph / 1 min 1.0 mph"
+    r"|\s+(?:after|before|post|following|past)\s+(?:a\s+|the\s+|her\s+|his\s+|each\s+|their\s+)?(?:[\w/-]+\s+){0,3}?(?:doses?|meds?|medications?|pills?|meals?|eating|breakfast|lunch|dinner|supper|pyridostigmine|mestinon|sinemet|levodopa|carbidopa|insulin)\b"  # a time after a dose
     r"|\s*,?\s*(?:\d\s*x\s*/?\s*(?:day|d|daily|wk|week)|x\s*/\s*(?:day|wk)|/\s*(?:day|wk|week)|per\s+(?:day|week)|a\s+(?:day|week)|daily|bid|tid|qid)\b"
     r"|\s*(?:for|until|to\s+let)\s+(?:the\s+|his\s+|her\s+|pt'?s?\s+)?(?:dizziness|symptoms?|sx|nausea|hr|heart\s+rate|bp|spo2|sats?|o2|breathing)\b"
     r"|[\s-]*rule\b|\s*(?:late|early)\b|\s*(?:prior|ago|earlier)\b(?!\s+to\b)"
@@ -63,7 +65,7 @@ _NOT_SPENT = re.compile(
     r"|\bback\s+(?:up|down)\s+(?:in|within)\s+(?:<\s*|~\s*)?|\bbaseline\s*(?:<|~)\s*|\b(?:daily|bid|tid|qid|qd)\s+|\bstiffness\s*(?:lasting\s+|x\s*|of\s+|for\s+)?(?:~\s*|>\s*|<\s*|about\s+)?|\btolerance\s*(?:of\s+|was\s+|is\s+|now\s+|to\s+|[:=]\s*)?(?:~\s*|>\s*|<\s*|about\s+)?"
     r"|\b(?:\d{1,2}|two|three|four|five|six)\s*(?:rounds?|bouts?|sets?|trials?|intervals?|cycles?)\s*(?:[x\u00d7*@]|of)?\s*"
     r"|\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|twenty|thirty|forty|fifty)\s+(?:reps?\s+|times\s+)?in\s+"
-    r"|(?<![<>\d=\-])[<>]\s*|\b(?:under|less\s+than)\s+"
+    r"|(?<![<>\d=\-])[<>]\s*|\b(?:under|less\s+than)\s+|(?<=\S)\s*/\s*"
     r"|\b(?:start(?:ing)?\s+with|begin(?:ning)?\s+with|build(?:ing)?\s+up\s+to|increas(?:e|ing)\s+(?:it\s+)?to|progress(?:ing)?\s+to|add(?:ing)?)\s+(?:another\s+|an?\s+extra\s+)?)$",  # a wear or walking schedule
     re.IGNORECASE,
 )

@@ -64,6 +64,9 @@ MINUTES = [
     ("visits moved to 45 to 90 minutes after a dose", None),  # a time after a dose
     ("walk 10 min after meals", None),
     ("Seen ~90 min after 0800 carbidopa/levodopa dose, ON state", None),  # a time after a dose
+    ("rode the road bike 40 min yesterday without pain", None),  # another day
+    ("arrived about forty minutes past her usual noon dose", None),
+    ("Treadmill intervals 1 min 2.0 mph / 1 min 1.0 mph x 9 (18 min)", 18),  # work and rest intervals, then the time
     ("Parent diary returned - home practice 20 min x2.", None),  # time spent at home
     ("sit<>stand from toilet height, for transfers at home -- 10 min", 10),  # a purpose, in the session
 ]
