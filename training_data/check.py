@@ -302,6 +302,18 @@ VOICES = {
     "total_knee_revision_two_stage",
     "cyclist_overuse_bike_fit",
     "pppd_dizziness_clinic",
+    "parkinsons_dbs_postop",
+    "diabetic_neuropathy_foot_balance",
+    "interstitial_lung_disease_oxygen",
+    "aphasia_stroke_outpatient",
+    "ac_joint_clavicle_injury",
+    "steroid_myopathy_polymyalgia",
+    "hip_resurfacing_active_adult",
+    "hereditary_spastic_paraplegia",
+    "car_t_cell_lymphoma_inpatient",
+    "gluteal_tendinopathy_lateral_hip",
+    "hand_arm_vibration_workers",
+    "cardiac_arrest_survivor_rehab",
 }
 HARD_KINDS = {
     "intent-flip",
