@@ -961,6 +961,19 @@ def _untimed_above(text: str, segments: list[Segment]) -> list[Segment]:
     return out[::-1]
 
 
+def _record_totals(totals: Totals, line: str, tt: re.Match[str] | None, tr: re.Match[str] | None) -> None:
+    """Record a line's total timed minutes (with a units tally after it: "Total timed: 42 min
+    TE 3 units") and its total treatment time."""
+    if tt:
+        totals.timed = int(next(g for g in tt.groups() if g))
+        after = _LEADING_MINUTE_WORD.sub("", line[tt.end() :]).strip(" ,;|.")
+        _add_units(totals, _units_tally(after) if after else None)
+    if tr:
+        found = minutes_in(tr.group(1)) if not tr.group(1).isdigit() else [(0, 0, int(tr.group(1)))]
+        if found:
+            totals.treatment = found[0][2]
+
+
 _CLOSING_TOTAL_AFTER = 120  # characters of a paragraph before a total that closes it
 _SENTENCE_END_BEFORE = re.compile(r"[.!?]\s*$")
 _RULE_TALLY = re.compile(r"\W*(?:(?:cms|medicare)\s+)?(?:8|eight)[\s-]*min(?:ute)?s?\s+rule\b", re.IGNORECASE)
@@ -1082,11 +1095,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
         if closing is not None and closing.start() > _CLOSING_TOTAL_AFTER and minutes_in(line[: closing.start()]) and _SENTENCE_END_BEFORE.search(line, 0, closing.start()):
             # "... We started with ... about 10 minutes. Then ... Timed minutes 32.": a paragraph
             # closed by its total; the total is recorded and the paragraph read
-            if tt:
-                totals.timed = int(next(g for g in tt.groups() if g))
-            if tr:
-                found = minutes_in(tr.group(1)) if not tr.group(1).isdigit() else [(0, 0, int(tr.group(1)))]
-                totals.treatment = found[0][2] if found else totals.treatment
+            _record_totals(totals, line, tt, tr)
             b = a + len(line[: closing.start()].rstrip())
             line = text[a:b]
             tt = tr = None
@@ -1098,14 +1107,7 @@ def segment_note(text: str) -> tuple[list[Segment], Totals, dict[str, int]]:
                 closes.minutes = int(tr.group(1))
                 block = block_head = None
                 continue
-            if tt:
-                totals.timed = int(next(g for g in tt.groups() if g))
-                after = _LEADING_MINUTE_WORD.sub("", line[tt.end() :]).strip(" ,;|.")
-                _add_units(totals, _units_tally(after) if after else None)  # "Total timed: 42 min   TE 3 units"
-            if tr:
-                found = minutes_in(tr.group(1)) if not tr.group(1).isdigit() else [(0, 0, int(tr.group(1)))]
-                if found:
-                    totals.treatment = found[0][2]
+            _record_totals(totals, line, tt, tr)
             block = block_head = None
             continue
         split = _EVALUATION_AND_TREATMENT.search(line)
